@@ -1,0 +1,356 @@
+"""Account and organisation pages. Each view: load, authorise, validate, call a service, commit, redirect."""
+
+import json
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from circles.accounts import bp, services
+from circles.accounts.forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    LoginForm,
+    OrganisationFields,
+    OrganisationForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    RoleForm,
+)
+from circles.accounts.models import Organisation, Role, User
+from circles.core.mail import queue_mail
+from circles.core.permissions import require
+from circles.core.security import safe_next
+from circles.core.setup import EmptyForm
+from circles.extensions import db, limiter, login_manager
+from circles.reference.models import Municipality, Sector
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The session holds "<id>.<session token>"; a changed token (new password) ends the session."""
+    uid, _sep, token = user_id.partition(".")
+    if not uid.isdigit():
+        return None
+    user = db.session.get(User, int(uid))
+    return user if user is not None and user.session_token == token else None
+
+
+def form_page(template: str, form, **context):
+    """Render a form page; 422 when the form was sent and had errors, so the failure is not a 200."""
+    status = 422 if form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def _reference_choices(form) -> None:
+    sectors = db.session.scalars(sa.select(Sector).order_by(Sector.position)).all()
+    municipalities = db.session.scalars(sa.select(Municipality).order_by(Municipality.name)).all()
+    OrganisationFields.fill(form, sectors, municipalities)
+
+
+def _organisation_names() -> list[str]:
+    return list(db.session.scalars(sa.select(Organisation.name).order_by(Organisation.name)))
+
+
+# --- Registration and log-in ---------------------------------------------------------------------
+
+@bp.route("/account/registreren", methods=["GET", "POST"])
+def register():
+    """Anyone with a work address can create a member account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = RegistrationForm()
+    _reference_choices(form)
+    if form.validate_on_submit():
+        org = services.find_organisation_by_name(form.organisation.data)
+        if org is None:
+            org = _new_organisation_from(form)
+        if org is not None:
+            try:
+                user = services.register_user(
+                    name=form.name.data, email=form.email.data, password=form.password.data,
+                    function=form.function.data or "", organisation=org, locale=str(_current_locale()),
+                )
+            except services.AccountError as err:
+                getattr(form, err.field).errors.append(err.message)
+            else:
+                db.session.commit()
+                session.clear()
+                login_user(user)
+                flash(_("Welkom, %(name)s. Uw account is aangemaakt.", name=user.name), "success")
+                return redirect(safe_next(url_for("pages.home")))
+        db.session.rollback()
+    return form_page("accounts/register.html", form, organisation_names=_organisation_names())
+
+
+def _new_organisation_from(form: RegistrationForm) -> Organisation | None:
+    """A new organisation needs a sector and a municipality; say which is missing."""
+    valid_sectors = {code for code, _label in form.sector.choices if code}
+    valid_municipalities = {value for value, _label in form.municipality.choices if value}
+    ok = True
+    if form.sector.data not in valid_sectors:
+        form.sector.errors.append(_("Uw organisatie staat nog niet in de lijst: kies de sector."))
+        ok = False
+    if form.municipality.data not in valid_municipalities:
+        form.municipality.errors.append(_("Uw organisatie staat nog niet in de lijst: kies de gemeente."))
+        ok = False
+    if not ok:
+        return None
+    return services.create_organisation(form.organisation.data, form.sector.data, int(form.municipality.data))
+
+
+def _current_locale():
+    from flask_babel import get_locale
+
+    return get_locale() or "nl"
+
+
+def _login_failed(response) -> bool:
+    """Only failed attempts count against the log-in limit."""
+    return request.method == "POST" and response.status_code in (401, 422)
+
+
+def _login_email_key() -> str:
+    return "login:" + services.normalise_email(request.form.get("email", ""))[:320]
+
+
+@bp.route("/account/inloggen", methods=["GET", "POST"])
+@limiter.limit(lambda: _login_limit(), methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(lambda: _login_limit(), methods=["POST"], key_func=_login_email_key, deduct_when=_login_failed)
+def login():
+    """Log in with e-mail and password. Failures get one message that does not say which part was wrong."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(url_for("pages.home")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            session.clear()  # a new session at log-in: nothing from before survives
+            login_user(user, remember=form.remember.data)
+            session["lang"] = user.locale
+            flash(_("U bent ingelogd."), "success")
+            return redirect(safe_next(url_for("pages.home")))
+        form.email.errors.append(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."))
+        return render_template("accounts/login.html", form=form), 401
+    return form_page("accounts/login.html", form)
+
+
+def _login_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/account/uitloggen", methods=["POST"])
+def logout():
+    """Log out: the session and the remember-me cookie end."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    logout_user()
+    session.clear()
+    flash(_("U bent uitgelogd."), "info")
+    return redirect(url_for("pages.home"))
+
+
+# --- Passwords -----------------------------------------------------------------------------------
+
+@bp.route("/account/wachtwoord-vergeten", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    """Send a reset link. The answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = services.get_user_by_email(form.email.data)
+        if user is not None:
+            queue_mail(user.email, _("Nieuw wachtwoord instellen"), "accounts/email/reset_password",
+                       locale=user.locale, user=user, token=services.make_reset_token(user))
+            db.session.commit()
+        flash(_("Als er een account met dit adres is, ontvangt u binnen enkele minuten een e-mail met een link. "
+                "De link werkt een uur."), "info")
+        return redirect(url_for("accounts.login"))
+    return form_page("accounts/forgot_password.html", form)
+
+
+@bp.route("/account/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Set a new password with the e-mailed link; the link works once and for an hour."""
+    user = services.user_for_reset_token(token)
+    if user is None:
+        return render_template("accounts/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_new_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Uw wachtwoord is gewijzigd. U kunt nu inloggen."), "success")
+        return redirect(url_for("accounts.login"))
+    return form_page("accounts/reset_password.html", form)
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password; other devices are logged out, this one stays in."""
+    form = ChangePasswordForm(meta={"user": current_user})
+    if form.validate_on_submit():
+        services.set_new_password(current_user, form.password.data)
+        db.session.commit()
+        login_user(current_user)  # the session token changed: renew this session's cookie
+        flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "success")
+        return redirect(url_for("accounts.profile"))
+    return form_page("accounts/change_password.html", form)
+
+
+# --- Profile, export, deletion -------------------------------------------------------------------
+
+@bp.route("/account/profiel", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Edit one's own name, address, function, language and e-mail visibility."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        other = services.get_user_by_email(form.email.data)
+        if other is not None and other.id != current_user.id:
+            form.email.errors.append(_("Er is al een account met dit e-mailadres."))
+        else:
+            current_user.name = form.name.data
+            current_user.email = services.normalise_email(form.email.data)
+            current_user.function = form.function.data or ""
+            current_user.locale = form.locale.data
+            current_user.show_email = form.show_email.data
+            db.session.commit()
+            session["lang"] = current_user.locale
+            flash(_("Uw profiel is opgeslagen."), "success")
+            return redirect(url_for("accounts.profile"))
+    return form_page("accounts/profile.html", form)
+
+
+@bp.route("/account/mijn-gegevens")
+@login_required
+def my_data():
+    """Explains what is stored and offers the download (AVG art. 15 and 20)."""
+    return render_template("accounts/my_data.html")
+
+
+@bp.route("/account/mijn-gegevens.json")
+@login_required
+def my_data_download():
+    """Everything the platform stores about me, as a JSON file."""
+    data = services.export_personal_data(current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="mijn-gegevens-leercirkels.json"',
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/account/verwijderen", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Delete my account (AVG art. 17), choosing what happens to what I wrote."""
+    form = DeleteAccountForm(meta={"user": current_user})
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        try:
+            services.delete_account(user, keep_contributions=form.contributions.data == "keep")
+        except services.AccountError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+            return form_page("accounts/delete_account.html", form)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Uw account en uw gegevens zijn verwijderd."), "success")
+        return redirect(url_for("pages.home"))
+    return form_page("accounts/delete_account.html", form)
+
+
+# --- Organisations -------------------------------------------------------------------------------
+
+@bp.route("/organisaties")
+@login_required
+def organisations():
+    """All organisations, with their sector and region, searchable by name."""
+    require("organisation.list")
+    q = request.args.get("q", "", type=str).strip()[:100]
+    query = sa.select(Organisation).order_by(Organisation.name)
+    if q:
+        query = query.where(Organisation.name.ilike(f"%{q}%"))
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("accounts/organisations.html", page=page, q=q)
+
+
+@bp.route("/organisaties/<slug>")
+def organisation(slug: str):
+    """An organisation's page; its members are listed for logged-in members only."""
+    org = db.first_or_404(sa.select(Organisation).where(Organisation.slug == slug))
+    return render_template("accounts/organisation.html", org=org)
+
+
+@bp.route("/organisaties/<slug>/bewerken", methods=["GET", "POST"])
+@login_required
+def organisation_edit(slug: str):
+    """Edit an organisation's name, sector, municipality and website."""
+    org = db.first_or_404(sa.select(Organisation).where(Organisation.slug == slug))
+    require("organisation.edit", org)
+    form = OrganisationForm(obj=org, sector=org.sector_code,
+                            municipality=str(org.municipality_id or ""))
+    _reference_choices(form)
+    if form.validate_on_submit():
+        same_name = services.find_organisation_by_name(form.name.data)
+        if same_name is not None and same_name.id != org.id:
+            form.name.errors.append(_("Er is al een organisatie met deze naam."))
+        else:
+            org.name = form.name.data
+            org.sector_code = form.sector.data
+            org.municipality_id = int(form.municipality.data)
+            org.website = form.website.data or ""
+            db.session.commit()
+            flash(_("De organisatie is opgeslagen."), "success")
+            return redirect(url_for("accounts.organisation", slug=org.slug))
+    return form_page("accounts/organisation_edit.html", form, org=org)
+
+
+# --- Administration of roles ---------------------------------------------------------------------
+
+@bp.route("/beheer/gebruikers")
+@login_required
+def admin_users():
+    """Administrators see every account with its role and can change it."""
+    require("user.manage_roles")
+    return _admin_users_page()
+
+
+def _admin_users_page(status: int = 200, error: str | None = None):
+    q = request.args.get("q", "", type=str).strip()[:100]
+    query = sa.select(User).order_by(User.name, User.id)
+    if q:
+        query = query.where(sa.or_(User.name.ilike(f"%{q}%"), User.email.ilike(f"%{q}%")))
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("accounts/admin_users.html", page=page, q=q, error=error,
+                           role_choices=RoleForm.role_choices()), status
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>/rol", methods=["POST"])
+@login_required
+def admin_set_role(user_id: int):
+    """Change one account's platform role; recorded in the audit log."""
+    require("user.manage_roles")
+    user = db.get_or_404(User, user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return _admin_users_page(422, _("Kies een geldige rol."))
+    try:
+        changed = services.set_role(current_user, user, Role(form.role.data))
+    except services.AccountError as err:
+        db.session.rollback()
+        return _admin_users_page(409, str(err.message))
+    db.session.commit()
+    if changed:
+        flash(_("De rol van %(name)s is nu: %(role)s.", name=user.name, role=user.role_label), "success")
+    return redirect(url_for("accounts.admin_users"))

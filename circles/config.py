@@ -1,0 +1,85 @@
+"""Configuration defaults. Overridden by instance/config.py, then by environment variables."""
+
+import os
+
+#: Environment variables that are read into the config as they are (strings).
+ENV_STRINGS = (
+    "SECRET_KEY",
+    "MAIL_SERVER",
+    "MAIL_DEFAULT_SENDER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_BACKEND",
+    "RATELIMIT_STORAGE_URI",
+    "SERVER_NAME",
+    "PREFERRED_URL_SCHEME",
+)
+ENV_INTS = ("MAIL_PORT",)
+ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "BEHIND_PROXY")
+
+
+class Defaults:
+    """Settings that suit development on one machine; production overrides a few (see README)."""
+
+    SQLALCHEMY_DATABASE_URI = "sqlite:///circles.db"  # resolved into instance/ by Flask-SQLAlchemy
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+
+    MAIL_BACKEND = "smtp"  # "smtp" or "console" (make run prints mail to the terminal)
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 8025
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_DEFAULT_SENDER = "Leercirkels banenafspraak <noreply@leercirkels.example>"
+    MAIL_TIMEOUT = 10
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+    BEHIND_PROXY = False
+
+    #: Uploads are at most 10 MB; a little room for the rest of the form.
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no expiry while someone types
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "5 per minute"
+    PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
+
+    SECURITY_CONTACT = "mailto:security@leercirkels.example"
+
+
+def from_environment() -> dict:
+    """The settings given in environment variables, typed."""
+    out: dict = {}
+    for name in ENV_STRINGS:
+        if os.environ.get(name):
+            out[name] = os.environ[name]
+    for name in ENV_INTS:
+        if os.environ.get(name):
+            out[name] = int(os.environ[name])
+    for name in ENV_BOOLS:
+        if os.environ.get(name):
+            out[name] = os.environ[name].lower() in ("1", "true", "yes", "on")
+    if os.environ.get("DATABASE_URL"):
+        out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    return out
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common postgres:// spellings and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

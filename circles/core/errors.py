@@ -1,0 +1,45 @@
+"""Error pages in the reader's language, for people and for the CSRF and rate-limit refusals."""
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+#: Title and explanation per status code; anything else falls back to the generic 400 text.
+MESSAGES = {
+    400: (_l("Ongeldig verzoek"), _l("Dit verzoek kon niet worden verwerkt. Controleer wat u invulde en probeer het opnieuw.")),
+    401: (_l("Inloggen nodig"), _l("U moet ingelogd zijn om deze pagina te zien.")),
+    403: (_l("Geen toegang"), _l("U heeft geen toegang tot deze pagina.")),
+    404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet (meer). Controleer het adres of ga naar de startpagina.")),
+    405: (_l("Niet toegestaan"), _l("Deze handeling is op deze pagina niet toegestaan.")),
+    409: (_l("Conflict"), _l("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw.")),
+    413: (_l("Bestand of formulier te groot"), _l("Wat u verstuurde is te groot. Maak het kleiner en probeer het opnieuw.")),
+    422: (_l("Ongeldige invoer"), _l("Controleer wat u invulde en probeer het opnieuw.")),
+    429: (_l("Te veel pogingen"), _l("U heeft het te vaak geprobeerd. Wacht een minuut en probeer het dan opnieuw.")),
+    500: (_l("Er ging iets mis"), _l("Er ging bij ons iets mis. Probeer het later opnieuw. Uw gegevens zijn niet verloren.")),
+    503: (_l("Tijdelijk niet beschikbaar"), _l("De website is even niet bereikbaar. Probeer het over een paar minuten opnieuw.")),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, text = MESSAGES.get(code, MESSAGES[400])
+    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            str(_l("Het formulier was verlopen of onvolledig. Laad de pagina opnieuw en probeer het nog eens.")),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        return render_error(500)

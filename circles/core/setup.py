@@ -1,0 +1,66 @@
+"""Binds the extensions and the core mechanisms to an app, in one order."""
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+
+from circles.core import errors, i18n, mail, security, timefmt
+from circles.core.markdown import render_markdown
+from circles.core.permissions import template_can
+from circles.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for POST buttons (log out, leave, approve...)."""
+
+
+def init_app(app: Flask) -> None:
+    db.init_app(app)
+    _tune_sqlite(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    # Imported here so the message is translated lazily, per request.
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Log in om deze pagina te bekijken.")
+    login_manager.session_protection = "basic"
+
+    security.init_app(app)
+    errors.init_app(app)
+    timefmt.init_app(app)
+    mail.init_app(app)
+
+    app.jinja_env.globals.update(can=template_can, get_locale=get_locale, empty_form=EmptyForm)
+    app.add_template_filter(render_markdown, "markdown")
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parents[1] / "migrations")
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """WAL (readers do not block the writer), a busy timeout and enforced foreign keys."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    with app.app_context():
+        engine = db.engine
+
+        @sa.event.listens_for(engine, "connect")
+        def on_connect(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=10000")
+            if ":memory:" not in app.config["SQLALCHEMY_DATABASE_URI"]:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
