@@ -12,6 +12,7 @@ ENV_STRINGS = (
     "MAIL_BACKEND",
     "RATELIMIT_STORAGE_URI",
     "SERVER_NAME",
+    "BASE_URL",
     "PREFERRED_URL_SCHEME",
 )
 ENV_INTS = ("MAIL_PORT",)
@@ -57,6 +58,8 @@ class Defaults:
     LOGIN_RATE_LIMIT = "5 per minute"
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
 
+    #: The public address, for links in e-mails sent outside a request (cron, CLI).
+    BASE_URL = "http://127.0.0.1:5000"
     SECURITY_CONTACT = "mailto:security@leercirkels.example"
 
 

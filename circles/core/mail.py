@@ -10,6 +10,7 @@ import smtplib
 import socket
 import sys
 import uuid
+from contextlib import nullcontext
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -31,7 +32,10 @@ STALE_CLAIM = timedelta(minutes=15)
 
 def queue_mail(to: str, subject: str, template: str, *, locale: str = "nl", headers=None, **context):
     """Render ``template``.txt and .html in ``locale`` and put the message in the outbox."""
-    with force_locale(locale):
+    # Outside a request (cron, CLI) links are built against the configured public address.
+    request_ctx = (nullcontext() if has_request_context()
+                   else current_app.test_request_context(base_url=current_app.config["BASE_URL"]))
+    with request_ctx, force_locale(locale):
         text = render_template(f"{template}.txt", **context)
         html = render_template(f"{template}.html", subject=subject, lang=locale, **context)
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">") or "localhost"

@@ -1,0 +1,50 @@
+# The two commands: `make run` (the app with demo data on SQLite) and `make test` (every test,
+# on SQLite and again on PostgreSQL). Both install what they need themselves.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export FLASK_APP := circles
+
+.PHONY: run test test-sqlite test-postgres translations lint stress bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d circles/translations
+
+run: $(VENV)/.installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	MAIL_BACKEND=console $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
+
+test: $(VENV)/.installed-test translations chromium
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "=== Test run 1 of 2: SQLite ==="
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "=== Test run 2 of 2: PostgreSQL ==="
+	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check circles tests bench
+
+clean:
+	rm -rf $(VENV) instance/circles.db*

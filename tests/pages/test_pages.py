@@ -1,0 +1,71 @@
+"""Public pages: Dutch first, an English switch, the statements, security.txt and error pages."""
+
+import re
+
+
+def test_home_is_dutch_by_default(client):
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="nl">' in html
+    assert "Samen meer banen voor mensen met een arbeidsbeperking" in html
+    assert 'href="#inhoud"' in html  # skip link
+
+
+def test_browser_preference_for_english_is_honoured(client):
+    html = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Samen meer banen" not in html
+
+
+def test_language_switch_returns_to_the_same_page(client):
+    response = client.get("/taal/en?next=/privacy")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/privacy"
+    html = client.get("/privacy").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Privacyverklaring" not in html
+    # and back to Dutch
+    client.get("/taal/nl?next=/privacy")
+    assert "Privacyverklaring" in client.get("/privacy").get_data(as_text=True)
+
+
+def test_language_switch_refuses_unknown_language_and_foreign_next(client):
+    assert client.get("/taal/xx").status_code == 404
+    response = client.get("/taal/en?next=https://example.org/")
+    assert response.headers["Location"] == "/"
+
+
+def test_footer_links_to_statements_and_security_txt(client):
+    html = client.get("/").get_data(as_text=True)
+    for href in ("/toegankelijkheid", "/privacy", "/.well-known/security.txt"):
+        assert f'href="{href}"' in html
+    assert client.get("/toegankelijkheid").status_code == 200
+    assert "WCAG 2.1" in client.get("/toegankelijkheid").get_data(as_text=True)
+    privacy = client.get("/privacy").get_data(as_text=True)
+    for word in ("Grondslag", "Bewaartermijn", "Autoriteit Persoonsgegevens"):
+        assert word in privacy
+
+
+def test_security_txt_follows_rfc_9116(client):
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    body = response.get_data(as_text=True)
+    assert re.search(r"^Contact: mailto:\S+$", body, re.M)
+    assert re.search(r"^Expires: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", body, re.M)
+
+
+def test_not_found_page_in_the_readers_language(client):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.get_data(as_text=True)
+    english = client.get("/bestaat-niet", headers={"Accept-Language": "en"})
+    assert english.status_code == 404
+    assert "Page not found" in english.get_data(as_text=True)
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
