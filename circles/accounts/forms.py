@@ -5,7 +5,7 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectField, String
 from wtforms.validators import URL, EqualTo, InputRequired, Optional, ValidationError
 
 from circles.accounts.models import ROLE_LABELS
-from circles.core.forms import BaseForm, StrongPassword, email_address, max_length, required, strip
+from circles.core.forms import BaseForm, StrongPassword, choices, email_address, max_length, required, strip
 
 
 class OrganisationFields:
@@ -13,8 +13,9 @@ class OrganisationFields:
 
     @staticmethod
     def fill(form, sectors, municipalities) -> None:
-        form.sector.choices = [("", _l("Kies een sector"))] + [(s.code, s.label) for s in sectors]
-        form.municipality.choices = [("", _l("Kies een gemeente"))] + [(str(m.id), m.name) for m in municipalities]
+        form.sector.choices = choices([("", _l("Kies een sector"))] + [(s.code, s.label) for s in sectors])
+        form.municipality.choices = choices([("", _l("Kies een gemeente"))]
+                                            + [(str(m.id), m.name) for m in municipalities])
 
 
 class RegistrationForm(BaseForm):
@@ -73,17 +74,17 @@ class ProfileForm(BaseForm):
     name = StringField(_l("Naam"), filters=[strip], validators=[required(_l("Vul uw naam in.")), max_length(120)])
     email = StringField(_l("E-mailadres (werk)"), filters=[strip], validators=email_address())
     function = StringField(_l("Functie"), filters=[strip], validators=[max_length(120)])
-    locale = SelectField(_l("Taal van de website en e-mails"), choices=[("nl", "Nederlands"), ("en", "English")])
+    locale = SelectField(_l("Taal van de website en e-mails"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
     show_email = BooleanField(_l("Andere ingelogde leden mogen mijn e-mailadres zien"))
 
 
 class DeleteAccountForm(BaseForm):
     contributions = RadioField(
         _l("Wat gebeurt er met wat u schreef?"),
-        choices=[
+        choices=choices([
             ("keep", _l("Bewaren zonder mijn naam (anderen kunnen het blijven gebruiken)")),
             ("delete", _l("Ook verwijderen")),
-        ],
+        ]),
         validators=[InputRequired(message=_l("Kies wat er gebeurt met wat u schreef."))],
     )
     password = PasswordField(_l("Uw wachtwoord, ter bevestiging"),
@@ -98,7 +99,7 @@ class DeleteAccountForm(BaseForm):
 
 
 class RoleForm(BaseForm):
-    role = SelectField(_l("Rol"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+    role = SelectField(_l("Rol"), choices=choices([(r.value, label) for r, label in ROLE_LABELS.items()]),
                        validators=[required(_l("Kies een rol."))])
 
     @staticmethod

@@ -64,11 +64,15 @@ def register():
         return redirect(url_for("pages.home"))
     form = RegistrationForm()
     _reference_choices(form)
-    if form.validate_on_submit():
-        org = services.find_organisation_by_name(form.organisation.data)
-        if org is None:
-            org = _new_organisation_from(form)
-        if org is not None:
+    if form.is_submitted():
+        valid = form.validate()
+        org = services.find_organisation_by_name(form.organisation.data) if form.organisation.data else None
+        if org is None and form.organisation.data:
+            valid = _new_organisation_fields_valid(form) and valid
+        if valid:
+            if org is None:
+                org = services.create_organisation(form.organisation.data, form.sector.data,
+                                                   int(form.municipality.data))
             try:
                 user = services.register_user(
                     name=form.name.data, email=form.email.data, password=form.password.data,
@@ -86,20 +90,17 @@ def register():
     return form_page("accounts/register.html", form, organisation_names=_organisation_names())
 
 
-def _new_organisation_from(form: RegistrationForm) -> Organisation | None:
+def _new_organisation_fields_valid(form: RegistrationForm) -> bool:
     """A new organisation needs a sector and a municipality; say which is missing."""
-    valid_sectors = {code for code, _label in form.sector.choices if code}
-    valid_municipalities = {value for value, _label in form.municipality.choices if value}
     ok = True
-    if form.sector.data not in valid_sectors:
-        form.sector.errors.append(_("Uw organisatie staat nog niet in de lijst: kies de sector."))
+    if form.sector.data not in {choice.value for choice in form.sector.choices if choice.value}:
+        form.sector.errors = [*form.sector.errors, _("Uw organisatie staat nog niet in de lijst: kies de sector.")]
         ok = False
-    if form.municipality.data not in valid_municipalities:
-        form.municipality.errors.append(_("Uw organisatie staat nog niet in de lijst: kies de gemeente."))
+    if form.municipality.data not in {choice.value for choice in form.municipality.choices if choice.value}:
+        form.municipality.errors = [*form.municipality.errors,
+                                    _("Uw organisatie staat nog niet in de lijst: kies de gemeente.")]
         ok = False
-    if not ok:
-        return None
-    return services.create_organisation(form.organisation.data, form.sector.data, int(form.municipality.data))
+    return ok
 
 
 def _current_locale():

@@ -5,6 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 #: NUL and other C0 control characters (tab, newline and carriage return are fine).
@@ -60,3 +61,8 @@ class StrongPassword:
             raise ValidationError(_l("Kies een wachtwoord van hoogstens 200 tekens."))
         if not value.strip():
             raise ValidationError(_l("Een wachtwoord mag niet alleen uit spaties bestaan."))
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]

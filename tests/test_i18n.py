@@ -1,0 +1,55 @@
+"""Dutch is the source language and English is complete: checked against the message catalogs."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+PO = ROOT / "circles" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%%")
+
+
+def _catalog():
+    with PO.open("rb") as fh:
+        return read_po(fh)
+
+
+def _ids(message) -> tuple:
+    return message.id if isinstance(message.id, tuple) else (message.id,)
+
+
+def _strings(message) -> tuple:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def test_every_message_has_an_english_translation():
+    untranslated = [m.id for m in _catalog() if m.id and (not all(_strings(m)) or m.fuzzy)]
+    assert untranslated == []
+
+
+def test_placeholders_survive_translation():
+    wrong = []
+    for m in _catalog():
+        if not m.id:
+            continue
+        expected = sorted(PLACEHOLDER.findall(_ids(m)[0]))
+        for s in _strings(m):
+            if sorted(PLACEHOLDER.findall(s)) != expected:
+                wrong.append((m.id, s))
+    assert wrong == []
+
+
+def test_catalog_matches_the_source(tmp_path):
+    """A string added to a template or module without `pybabel extract/update` fails here, as does a
+    stale entry that no longer appears in the source."""
+    pot = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_l",
+                    "-o", str(pot), "."], cwd=ROOT, check=True)
+    with pot.open("rb") as fh:
+        source = {m.id for m in read_po(fh) if m.id}
+    catalog = {m.id for m in _catalog() if m.id}
+    assert sorted(source - catalog, key=str) == [], "strings missing from the English catalog"
+    assert sorted(catalog - source, key=str) == [], "catalog entries no longer in the source"
