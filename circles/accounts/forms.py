@@ -74,7 +74,8 @@ class ProfileForm(BaseForm):
     name = StringField(_l("Naam"), filters=[strip], validators=[required(_l("Vul uw naam in.")), max_length(120)])
     email = StringField(_l("E-mailadres (werk)"), filters=[strip], validators=email_address())
     function = StringField(_l("Functie"), filters=[strip], validators=[max_length(120)])
-    locale = SelectField(_l("Taal van de website en e-mails"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
+    locale = SelectField(_l("Taal van de website en e-mails"),
+                         choices=choices([("nl", "Nederlands"), ("en", "English")]))
     show_email = BooleanField(_l("Andere ingelogde leden mogen mijn e-mailadres zien"))
 
 

@@ -12,14 +12,15 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from circles.accounts.models import Organisation, Role, User
 from circles.core import audit
 from circles.core.db import db, utcnow
 from circles.core.models import OutgoingMail
+
 
 @functools.cache
 def _dummy_hash() -> str:
@@ -73,7 +74,9 @@ def register_user(*, name: str, email: str, password: str, function: str, organi
                   locale: str = "nl") -> User:
     """A new member account. The address must not be in use yet."""
     if get_user_by_email(email) is not None:
-        raise AccountError("email", _l("Er is al een account met dit e-mailadres. Log in of vraag een nieuw wachtwoord aan."))
+        raise AccountError(
+            "email", _l("Er is al een account met dit e-mailadres. Log in of vraag een nieuw wachtwoord aan.")
+        )
     user = User(name=name.strip(), email=normalise_email(email), function=function.strip(),
                 organisation=organisation, role=Role.MEMBER, locale=locale)
     user.set_password(password)

@@ -7,17 +7,23 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 #: Title and explanation per status code; anything else falls back to the generic 400 text.
 MESSAGES = {
-    400: (_l("Ongeldig verzoek"), _l("Dit verzoek kon niet worden verwerkt. Controleer wat u invulde en probeer het opnieuw.")),
+    400: (_l("Ongeldig verzoek"),
+          _l("Dit verzoek kon niet worden verwerkt. Controleer wat u invulde en probeer het opnieuw.")),
     401: (_l("Inloggen nodig"), _l("U moet ingelogd zijn om deze pagina te zien.")),
     403: (_l("Geen toegang"), _l("U heeft geen toegang tot deze pagina.")),
-    404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet (meer). Controleer het adres of ga naar de startpagina.")),
+    404: (_l("Pagina niet gevonden"),
+          _l("Deze pagina bestaat niet (meer). Controleer het adres of ga naar de startpagina.")),
     405: (_l("Niet toegestaan"), _l("Deze handeling is op deze pagina niet toegestaan.")),
     409: (_l("Conflict"), _l("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw.")),
-    413: (_l("Bestand of formulier te groot"), _l("Wat u verstuurde is te groot. Maak het kleiner en probeer het opnieuw.")),
+    413: (_l("Bestand of formulier te groot"),
+          _l("Wat u verstuurde is te groot. Maak het kleiner en probeer het opnieuw.")),
     422: (_l("Ongeldige invoer"), _l("Controleer wat u invulde en probeer het opnieuw.")),
-    429: (_l("Te veel pogingen"), _l("U heeft het te vaak geprobeerd. Wacht een minuut en probeer het dan opnieuw.")),
-    500: (_l("Er ging iets mis"), _l("Er ging bij ons iets mis. Probeer het later opnieuw. Uw gegevens zijn niet verloren.")),
-    503: (_l("Tijdelijk niet beschikbaar"), _l("De website is even niet bereikbaar. Probeer het over een paar minuten opnieuw.")),
+    429: (_l("Te veel pogingen"),
+          _l("U heeft het te vaak geprobeerd. Wacht een minuut en probeer het dan opnieuw.")),
+    500: (_l("Er ging iets mis"),
+          _l("Er ging bij ons iets mis. Probeer het later opnieuw. Uw gegevens zijn niet verloren.")),
+    503: (_l("Tijdelijk niet beschikbaar"),
+          _l("De website is even niet bereikbaar. Probeer het over een paar minuten opnieuw.")),
 }
 
 

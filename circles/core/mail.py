@@ -7,10 +7,9 @@ messages instead of sending them (``make run``).
 """
 
 import smtplib
-import socket
 import sys
 import uuid
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -100,10 +99,8 @@ class _Transport:
 
     def close(self) -> None:
         if self.conn is not None:
-            try:
+            with suppress(smtplib.SMTPException, OSError):
                 self.conn.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
             self.conn = None
 
 
@@ -165,7 +162,7 @@ def _send_one(transport: _Transport, mail: OutgoingMail) -> str:
         return _failure(mail, code, answer)
     except smtplib.SMTPResponseException as exc:
         return _failure(mail, exc.smtp_code, exc.smtp_error)
-    except (smtplib.SMTPServerDisconnected, socket.timeout) as exc:
+    except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
         # The connection broke; the message may or may not have gone out. Do not guess.
         transport.conn = None
         _finish(mail.id, status="unknown", last_error=str(exc)[:500])
