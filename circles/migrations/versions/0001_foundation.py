@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-23 22:36:47.162772
 
 """
-from alembic import op
 import sqlalchemy as sa
-import circles.core.db
+from alembic import op
 
+import circles.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'
