@@ -1,9 +1,12 @@
 """Error pages in the reader's language, for people and for the CSRF and rate-limit refusals."""
 
+import sqlalchemy as sa
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from circles.core.db import db
 
 #: Title and explanation per status code; anything else falls back to the generic 400 text.
 MESSAGES = {
@@ -49,3 +52,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def server_error(error):
         return render_error(500)
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def database_unavailable(error):
+        """The database is down or restarting: say so with a 503; the pool reconnects by itself."""
+        app.logger.warning("database unavailable: %s", error)
+        db.session.rollback()
+        return render_error(503)

@@ -69,3 +69,39 @@ def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok"}
+
+
+def test_server_error_page_is_friendly_and_has_no_traceback(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/_kapot")
+    def broken():
+        raise RuntimeError("geheim detail uit de code")
+
+    response = client.get("/_kapot")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Er ging iets mis" in html
+    assert "geheim detail" not in html and "Traceback" not in html
+
+
+def test_database_outage_gives_a_503_page(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    import sqlalchemy as sa
+
+    @app.route("/_db-weg")
+    def db_down():
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    response = client.get("/_db-weg", headers={"Accept-Language": "en"})
+    assert response.status_code == 503
+    assert "temporarily" in response.get_data(as_text=True).lower()
+
+
+def test_forbidden_page_in_english(client, login_as):
+    from circles.accounts.models import Role
+
+    login_as(Role.MEMBER, locale="en")
+    response = client.get("/beheer/gebruikers")
+    assert response.status_code == 403
+    assert '<html lang="en">' in response.get_data(as_text=True)
