@@ -5,7 +5,7 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectField, String
 from wtforms.validators import URL, EqualTo, InputRequired, Optional, ValidationError
 
 from circles.accounts.models import ROLE_LABELS
-from circles.core.forms import BaseForm, StrongPassword, choices, email_address, max_length, required, strip
+from circles.core.forms import BaseForm, MultiCheckboxField, StrongPassword, choices, email_address, max_length, required, strip
 
 
 class OrganisationFields:
@@ -77,6 +77,10 @@ class ProfileForm(BaseForm):
     locale = SelectField(_l("Taal van de website en e-mails"),
                          choices=choices([("nl", "Nederlands"), ("en", "English")]))
     show_email = BooleanField(_l("Andere ingelogde leden mogen mijn e-mailadres zien"))
+    notifications = MultiCheckboxField(_l("Stuur mij een e-mail bij"), validators=[Optional()])
+
+    def fill_notification_choices(self, kinds: dict) -> None:
+        self.notifications.choices = choices(list(kinds.items()))
 
 
 class DeleteAccountForm(BaseForm):

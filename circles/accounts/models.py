@@ -78,6 +78,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(5), default="nl")
     #: Whether other logged-in members may see the e-mail address (hidden by default, AVG art. 25).
     show_email: Mapped[bool] = mapped_column(default=False)
+    #: Notification kinds (see core.notifications) the person switched off.
+    muted_notifications: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: Part of the session cookie: changing it logs the account out everywhere (password change).
     session_token: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

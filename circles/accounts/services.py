@@ -158,6 +158,11 @@ def personal_columns() -> list[tuple[sa.Table, sa.Column]]:
     return found
 
 
+def email_columns() -> list[tuple[sa.Table, sa.Column]]:
+    """Columns holding an e-mail address of a person who may not have an account (invitations)."""
+    return [(t, c) for t in db.metadata.sorted_tables for c in t.columns if c.info.get("personal_email")]
+
+
 def _jsonable(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -187,6 +192,11 @@ def export_personal_data(user: User) -> dict:
         if rows:
             key = f"{table.name}.{column.name}"
             data["records"][key] = [{k: _jsonable(v) for k, v in r.items()} for r in rows]
+    for table, column in email_columns():
+        rows = db.session.execute(sa.select(table).where(column == user.email)).mappings().all()
+        if rows:
+            data["records"][f"{table.name}.{column.name}"] = [{k: _jsonable(v) for k, v in r.items()
+                                                               if k != "token_hash"} for r in rows]
     mails = db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.to_address == user.email)).all()
     data["emails_sent_to_you"] = [
         {"created_at": m.created_at.isoformat(), "subject": m.subject, "status": m.status, "body": m.body_text}
@@ -208,5 +218,7 @@ def delete_account(user: User, *, keep_contributions: bool) -> None:
             db.session.execute(sa.delete(table).where(column == user.id))
         else:
             raise RuntimeError(f"{table.name}.{column.name} does not say what happens on account deletion")
+    for table, column in email_columns():
+        db.session.execute(sa.delete(table).where(column == user.email))
     db.session.execute(sa.delete(OutgoingMail).where(OutgoingMail.to_address == user.email))
     db.session.delete(user)

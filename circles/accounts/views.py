@@ -5,6 +5,7 @@ import json
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from circles.accounts import bp, services
@@ -21,6 +22,7 @@ from circles.accounts.forms import (
     RoleForm,
 )
 from circles.accounts.models import Organisation, Role, User
+from circles.core import notifications
 from circles.core.mail import queue_mail
 from circles.core.permissions import require
 from circles.core.security import safe_next
@@ -167,7 +169,7 @@ def forgot_password():
     if form.validate_on_submit():
         user = services.get_user_by_email(form.email.data)
         if user is not None:
-            queue_mail(user.email, _("Nieuw wachtwoord instellen"), "accounts/email/reset_password",
+            queue_mail(user.email, _l("Nieuw wachtwoord instellen"), "accounts/email/reset_password",
                        locale=user.locale, user=user, token=services.make_reset_token(user))
             db.session.commit()
         flash(_("Als er een account met dit adres is, ontvangt u binnen enkele minuten een e-mail met een link. "
@@ -213,7 +215,10 @@ def change_password():
 @login_required
 def profile():
     """Edit one's own name, address, function, language and e-mail visibility."""
-    form = ProfileForm(obj=current_user)
+    kinds = notifications.KINDS
+    form = ProfileForm(obj=current_user,
+                       notifications=[k for k in kinds if k not in (current_user.muted_notifications or [])])
+    form.fill_notification_choices(kinds)
     if form.validate_on_submit():
         other = services.get_user_by_email(form.email.data)
         if other is not None and other.id != current_user.id:
@@ -224,6 +229,8 @@ def profile():
             current_user.function = form.function.data or ""
             current_user.locale = form.locale.data
             current_user.show_email = form.show_email.data
+            chosen = set(form.notifications.data or [])
+            current_user.muted_notifications = sorted(k for k in kinds if k not in chosen)
             db.session.commit()
             session["lang"] = current_user.locale
             flash(_("Uw profiel is opgeslagen."), "success")

@@ -30,17 +30,19 @@ STALE_CLAIM = timedelta(minutes=15)
 
 
 def queue_mail(to: str, subject: str, template: str, *, locale: str = "nl", headers=None, **context):
-    """Render ``template``.txt and .html in ``locale`` and put the message in the outbox."""
+    """Render ``template``.txt and .html (and a lazy ``subject``) in the recipient's ``locale`` and put
+    the message in the outbox."""
     # Outside a request (cron, CLI) links are built against the configured public address.
     request_ctx = (nullcontext() if has_request_context()
                    else current_app.test_request_context(base_url=current_app.config["BASE_URL"]))
     with request_ctx, force_locale(locale):
+        subject = str(subject)  # a lazy string, rendered in the recipient's language
         text = render_template(f"{template}.txt", **context)
         html = render_template(f"{template}.html", subject=subject, lang=locale, **context)
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">") or "localhost"
     mail = OutgoingMail(
         to_address=to,
-        subject=str(subject),
+        subject=subject,
         body_text=text,
         body_html=html,
         headers=headers or {},

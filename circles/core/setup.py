@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from circles.core import errors, i18n, mail, security, timefmt
 from circles.core.markdown import render_markdown
 from circles.core.permissions import template_can
+from circles.core.slots import render_slots
 from circles.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -37,7 +38,8 @@ def init_app(app: Flask) -> None:
     timefmt.init_app(app)
     mail.init_app(app)
 
-    app.jinja_env.globals.update(can=template_can, get_locale=get_locale, empty_form=EmptyForm)
+    app.jinja_env.globals.update(can=template_can, get_locale=get_locale, empty_form=EmptyForm,
+                                  render_slots=render_slots)
     app.add_template_filter(render_markdown, "markdown")
 
 

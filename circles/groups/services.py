@@ -1,0 +1,346 @@
+"""Learning-circle rules: who sees which circle, joining, requests, invitations, roles.
+
+Plain functions; they never commit. Membership and role changes are written to the audit log.
+"""
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased, selectinload
+
+from circles.accounts.models import Organisation, User
+from circles.core import audit
+from circles.core.db import db, utcnow
+from circles.core.mail import queue_mail
+from circles.core.notifications import wants
+from circles.core.permissions import is_admin
+from circles.groups.models import (
+    Circle,
+    CircleRole,
+    CircleStatus,
+    Invitation,
+    JoinPolicy,
+    Membership,
+    MembershipState,
+    Visibility,
+)
+from circles.reference.models import Region, Sector
+
+INVITATION_DAYS = 14
+
+
+class CircleError(ValueError):
+    """A rule was broken; the message says which, in words the user understands."""
+
+    def __init__(self, message, status: int = 409):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+# --- Visibility: one expression, used by every listing, count and search -----------------------
+
+def visible_circles_clause(user):
+    """SQL condition: circles ``user`` may see. Circle-only circles exist only for their members."""
+    if is_admin(user):
+        return sa.true()
+    if user is None or not user.is_authenticated:
+        return Circle.visibility == Visibility.PUBLIC
+    own = aliased(Membership)  # aliased, so an outer query that joins memberships does not swallow it
+    is_member = sa.exists().where(own.circle_id == Circle.id, own.user_id == user.id,
+                                  own.state == MembershipState.ACTIVE)
+    return sa.or_(Circle.visibility.in_([Visibility.PUBLIC, Visibility.PLATFORM]), is_member)
+
+
+def membership_of(user, circle: Circle) -> Membership | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(sa.select(Membership).where(Membership.circle_id == circle.id,
+                                                         Membership.user_id == user.id))
+
+
+def memberships_by_circle(user) -> dict[int, Membership]:
+    """The user's memberships keyed by circle id, in one query (for listings)."""
+    if user is None or not user.is_authenticated:
+        return {}
+    rows = db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id))
+    return {m.circle_id: m for m in rows}
+
+
+def member_counts(circle_ids: list[int]) -> dict[int, int]:
+    if not circle_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Membership.circle_id, sa.func.count())
+        .where(Membership.circle_id.in_(circle_ids), Membership.state == MembershipState.ACTIVE)
+        .group_by(Membership.circle_id)
+    )
+    return dict(rows.all())
+
+
+def list_circles(user, *, sector: str | None = None, region: str | None = None, q: str = "",
+                 include_archived: bool = False) -> list[Circle]:
+    """Circles the user may see, filtered; sectors and regions loaded in the same fixed queries."""
+    query = (sa.select(Circle).where(visible_circles_clause(user))
+             .options(selectinload(Circle.sectors), selectinload(Circle.regions))
+             .order_by(Circle.name))
+    if not include_archived:
+        query = query.where(Circle.status == CircleStatus.ACTIVE)
+    if sector:
+        query = query.where(Circle.sectors.any(Sector.code == sector))
+    if region:
+        # a national circle (no regions) is open to every region
+        query = query.where(sa.or_(Circle.regions.any(Region.code == region), ~Circle.regions.any()))
+    if q:
+        query = query.where(Circle.name.ilike(f"%{_escape_like(q)}%", escape="\\"))
+    return list(db.session.scalars(query))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def coordinators(circle: Circle) -> list[User]:
+    return [m.user for m in active_memberships(circle) if m.role == CircleRole.COORDINATOR]
+
+
+def active_memberships(circle: Circle) -> list[Membership]:
+    return list(db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.circle_id == circle.id, Membership.state == MembershipState.ACTIVE)
+        .options(selectinload(Membership.user).joinedload(User.organisation).joinedload(Organisation.sector))
+        .join(User, User.id == Membership.user_id).order_by(User.name)
+    ))
+
+
+def pending_memberships(circle: Circle) -> list[Membership]:
+    return list(db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.circle_id == circle.id, Membership.state == MembershipState.PENDING)
+        .order_by(Membership.created_at)
+    ))
+
+
+# --- Creating and editing ------------------------------------------------------------------------
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100] or "leercirkel"
+
+
+def _unique_slug(name: str, exclude_id: int | None = None) -> str:
+    base = slugify(name)
+    slug, n = base, 1
+    while True:
+        query = sa.select(Circle.id).where(Circle.slug == slug)
+        if exclude_id is not None:
+            query = query.where(Circle.id != exclude_id)
+        if db.session.scalar(query) is None:
+            return slug
+        n += 1
+        slug = f"{base}-{n}"
+
+
+def create_circle(creator: User, *, name: str, description: str, goals: str, sector_codes: list[str],
+                  region_codes: list[str], visibility: str, join_policy: str) -> Circle:
+    """A new circle; its creator is its first coordinator."""
+    circle = Circle(name=name, slug=_unique_slug(name), description=description, goals=goals,
+                    visibility=Visibility(visibility), join_policy=JoinPolicy(join_policy), created_by_id=creator.id)
+    _set_sectors_and_regions(circle, sector_codes, region_codes)
+    db.session.add(circle)
+    db.session.flush()
+    membership = Membership(circle=circle, user=creator, role=CircleRole.COORDINATOR,
+                            state=MembershipState.ACTIVE, joined_at=utcnow())
+    db.session.add(membership)
+    audit.record("circle.created", actor=creator, obj_type="circle", obj_id=circle.id)
+    audit.record("membership.coordinator_added", actor=creator, subject=creator, obj_type="circle", obj_id=circle.id)
+    return circle
+
+
+def update_circle(actor: User, circle: Circle, *, name: str, description: str, goals: str, sector_codes: list[str],
+                  region_codes: list[str], visibility: str, join_policy: str, status: str) -> None:
+    circle.name = name
+    circle.description = description
+    circle.goals = goals
+    circle.visibility = Visibility(visibility)
+    circle.join_policy = JoinPolicy(join_policy)
+    if circle.status != status:
+        audit.record("circle.status_changed", actor=actor, obj_type="circle", obj_id=circle.id,
+                     old=circle.status, new=status)
+    circle.status = CircleStatus(status)
+    _set_sectors_and_regions(circle, sector_codes, region_codes)
+
+
+def _set_sectors_and_regions(circle: Circle, sector_codes: list[str], region_codes: list[str]) -> None:
+    sectors = list(db.session.scalars(sa.select(Sector).where(Sector.code.in_(sector_codes))))
+    regions = list(db.session.scalars(sa.select(Region).where(Region.code.in_(region_codes))))
+    if not sectors or len(sectors) != len(set(sector_codes)):
+        raise CircleError(_l("Kies een of meer bestaande sectoren."), 422)
+    if len(regions) != len(set(region_codes)):
+        raise CircleError(_l("Kies alleen bestaande arbeidsmarktregio's."), 422)
+    circle.sectors = sectors
+    circle.regions = regions
+
+
+# --- Joining, requests, leaving ------------------------------------------------------------------
+
+def join(user: User, circle: Circle, motivation: str = "") -> Membership:
+    """Open circle: member at once. On request: a pending request the coordinators are told about."""
+    if not circle.is_active:
+        raise CircleError(_l("Deze leercirkel is gearchiveerd; meedoen kan niet meer."))
+    existing = membership_of(user, circle)
+    if existing is not None:
+        raise CircleError(_l("U bent al lid van deze leercirkel.") if existing.is_active
+                          else _l("U heeft al gevraagd om mee te doen. Een coördinator beslist daarover."))
+    if circle.join_policy == JoinPolicy.INVITATION:
+        raise CircleError(_l("Voor deze leercirkel heeft u een uitnodiging van een coördinator nodig."), 403)
+    if circle.join_policy == JoinPolicy.OPEN:
+        membership = Membership(circle=circle, user=user, state=MembershipState.ACTIVE, joined_at=utcnow())
+        db.session.add(membership)
+        audit.record("membership.joined", actor=user, subject=user, obj_type="circle", obj_id=circle.id)
+        return membership
+    membership = Membership(circle=circle, user=user, state=MembershipState.PENDING, motivation=motivation)
+    db.session.add(membership)
+    audit.record("membership.requested", actor=user, subject=user, obj_type="circle", obj_id=circle.id)
+    for coordinator in coordinators(circle):
+        if wants(coordinator, "join_requests"):
+            queue_mail(coordinator.email, _l("Aanvraag voor %(circle)s", circle=circle.name),
+                       "groups/email/join_request", locale=coordinator.locale, circle=circle,
+                       requester=user, motivation=motivation, recipient=coordinator)
+    return membership
+
+
+def decide(actor: User, membership: Membership, *, approve: bool, reason: str = "") -> None:
+    """Approve or decline a pending request; the requester hears either way."""
+    if membership.state != MembershipState.PENDING:
+        raise CircleError(_l("Over deze aanvraag is al beslist."))
+    circle, user = membership.circle, membership.user
+    if approve:
+        membership.state = MembershipState.ACTIVE
+        membership.joined_at = utcnow()
+        audit.record("membership.approved", actor=actor, subject=user, obj_type="circle", obj_id=circle.id)
+    else:
+        db.session.delete(membership)
+        audit.record("membership.declined", actor=actor, subject=user, obj_type="circle", obj_id=circle.id)
+    if wants(user, "decisions"):
+        subject = (_l("U doet mee in %(circle)s", circle=circle.name) if approve
+                   else _l("Uw aanvraag voor %(circle)s", circle=circle.name))
+        queue_mail(user.email, subject, "groups/email/decision", locale=user.locale, circle=circle,
+                   approved=approve, reason=reason, recipient=user)
+
+
+def _ensure_another_coordinator(membership: Membership) -> None:
+    if not membership.is_coordinator:
+        return
+    others = [m for m in active_memberships(membership.circle)
+              if m.role == CircleRole.COORDINATOR and m.id != membership.id]
+    if not others:
+        raise CircleError(_l("Een leercirkel heeft altijd minstens één coördinator. "
+                             "Benoem eerst iemand anders tot coördinator."))
+
+
+def leave(user: User, circle: Circle) -> None:
+    membership = membership_of(user, circle)
+    if membership is None:
+        raise CircleError(_l("U bent geen lid van deze leercirkel."))
+    _ensure_another_coordinator(membership)
+    action = "membership.left" if membership.is_active else "membership.request_withdrawn"
+    db.session.delete(membership)
+    audit.record(action, actor=user, subject=user, obj_type="circle", obj_id=circle.id)
+
+
+def remove_member(actor: User, membership: Membership) -> None:
+    _ensure_another_coordinator(membership)
+    db.session.delete(membership)
+    audit.record("membership.removed", actor=actor, subject=membership.user, obj_type="circle",
+                 obj_id=membership.circle_id)
+
+
+def set_circle_role(actor: User, membership: Membership, role: str) -> bool:
+    """Appoint a co-coordinator, or make a coordinator an ordinary member again."""
+    role = CircleRole(role)
+    if not membership.is_active:
+        raise CircleError(_l("Alleen actieve leden kunnen een rol krijgen."))
+    if membership.role == role:
+        return False
+    if role == CircleRole.MEMBER:
+        _ensure_another_coordinator(membership)
+    membership.role = role
+    audit.record("membership.role_changed", actor=actor, subject=membership.user, obj_type="circle",
+                 obj_id=membership.circle_id, new=str(role))
+    return True
+
+
+# --- Invitations ---------------------------------------------------------------------------------
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(actor: User, circle: Circle, email: str) -> Invitation:
+    """E-mail an invitation link; it works for people without an account and expires."""
+    email = email.strip().lower()
+    existing_user = db.session.scalar(sa.select(User).where(User.email == email))
+    if existing_user is not None:
+        membership = membership_of(existing_user, circle)
+        if membership is not None and membership.is_active:
+            raise CircleError(_l("%(email)s is al lid van deze leercirkel.", email=email), 422)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(circle=circle, email=email, token_hash=_hash(token), invited_by_id=actor.id,
+                            expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record("invitation.sent", actor=actor, obj_type="circle", obj_id=circle.id, invitation=invitation.id)
+    locale = existing_user.locale if existing_user else "nl"
+    if existing_user is None or wants(existing_user, "invitations"):
+        queue_mail(email, _l("Uitnodiging voor %(circle)s", circle=circle.name), "groups/email/invitation",
+                   locale=locale, circle=circle, inviter=actor, token=token, expires_at=invitation.expires_at)
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link belongs to, open or not (the page explains why a link no longer works)."""
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == _hash(token)))
+
+
+def open_invitations(circle: Circle) -> list[Invitation]:
+    return list(db.session.scalars(
+        sa.select(Invitation).where(Invitation.circle_id == circle.id, Invitation.accepted_at.is_(None),
+                                    Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())
+        .order_by(Invitation.created_at.desc())
+    ))
+
+
+def revoke_invitation(actor: User, invitation: Invitation) -> None:
+    if not invitation.is_open(utcnow()):
+        raise CircleError(_l("Deze uitnodiging is al gebruikt, verlopen of ingetrokken."))
+    invitation.revoked_at = utcnow()
+    audit.record("invitation.revoked", actor=actor, obj_type="circle", obj_id=invitation.circle_id,
+                 invitation=invitation.id)
+
+
+def accept_invitation(user: User, invitation: Invitation) -> Membership:
+    """The invited person (logged in, whatever their address now) joins the circle."""
+    if not invitation.is_open(utcnow()):
+        raise CircleError(_l("Deze uitnodiging is al gebruikt, verlopen of ingetrokken."), 410)
+    circle = invitation.circle
+    membership = membership_of(user, circle)
+    if membership is None:
+        membership = Membership(circle=circle, user=user)
+        db.session.add(membership)
+    elif membership.is_active:
+        raise CircleError(_l("U bent al lid van deze leercirkel."))
+    membership.state = MembershipState.ACTIVE
+    membership.joined_at = utcnow()
+    invitation.accepted_at = utcnow()
+    invitation.accepted_by_id = user.id
+    audit.record("membership.invitation_accepted", actor=user, subject=user, obj_type="circle", obj_id=circle.id,
+                 invitation=invitation.id)
+    return membership

@@ -1,0 +1,428 @@
+"""Circle pages. Each view: load (404, also for circles the reader may not see), authorise (403),
+validate, call one service, commit, flash, redirect."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import aliased, joinedload
+
+from circles.accounts.models import Organisation, User
+from circles.core.db import db, utcnow
+from circles.core.models import AuditEntry
+from circles.core.permissions import can, require
+from circles.core.setup import EmptyForm
+from circles.groups import bp, services
+from circles.groups.forms import CircleForm, CircleRoleForm, DeclineForm, InviteForm, JoinRequestForm
+from circles.groups.models import Circle, CircleStatus, Invitation, Membership, MembershipState
+from circles.reference.models import Municipality, Region, Sector
+
+
+def form_page(template: str, form, status: int | None = None, **context):
+    return render_template(template, form=form, **context), status or (422 if form.errors else 200)
+
+
+def _sectors() -> list[Sector]:
+    return list(db.session.scalars(sa.select(Sector).order_by(Sector.position)))
+
+
+def _regions() -> list[Region]:
+    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
+
+
+def _load_circle(slug: str) -> Circle:
+    """The circle, or 404 when it does not exist or the reader may not know it exists."""
+    circle = db.first_or_404(sa.select(Circle).where(Circle.slug == slug))
+    require("circle.view", circle, hide=True)
+    return circle
+
+
+def _load_membership(circle: Circle, membership_id: int) -> Membership:
+    membership = db.get_or_404(Membership, membership_id)
+    if membership.circle_id != circle.id:
+        abort(404)
+    return membership
+
+
+def _show_page(circle: Circle, status: int = 200):
+    memberships = services.active_memberships(circle)
+    manager = can(current_user, "circle.manage_members", circle)
+    return render_template("groups/show.html", circle=circle, memberships=memberships,
+                           coordinators=[m.user for m in memberships if m.is_coordinator],
+                           membership=services.membership_of(current_user, circle),
+                           pending_count=len(services.pending_memberships(circle)) if manager else 0), status
+
+
+def _manage_page(circle: Circle, status: int = 200, invite_form: InviteForm | None = None):
+    return render_template("groups/manage.html", circle=circle, pending=services.pending_memberships(circle),
+                           memberships=services.active_memberships(circle),
+                           invitations=services.open_invitations(circle), invite_form=invite_form or InviteForm(),
+                           decline_form=DeclineForm(), role_form=CircleRoleForm()), status
+
+
+def _refused(err: services.CircleError, page, circle: Circle):
+    """A broken rule: undo, and show the page again with the message and a 4xx status."""
+    db.session.rollback()
+    flash(str(err.message), "error")
+    return page(circle, status=err.status)
+
+
+# --- Finding circles -----------------------------------------------------------------------------
+
+@bp.route("/leercirkels")
+def index():
+    """Circles the reader may see, grouped by sector; filter by sector, region or my region; search."""
+    sectors, regions = _sectors(), _regions()
+    sector_codes, region_codes = {s.code for s in sectors}, {r.code for r in regions}
+    sector = request.args.get("sector", "", type=str)
+    region = request.args.get("regio", "", type=str)
+    q = request.args.get("q", "", type=str).strip()[:100]
+    notices = []
+    if sector and sector not in sector_codes:
+        notices.append(_("De gekozen sector bestaat niet; er is niet op sector gefilterd."))
+        sector = ""
+    if region == "mijn" and current_user.is_authenticated:
+        own = current_user.organisation.region if current_user.organisation else None
+        region = own.code if own else ""
+        if not own:
+            notices.append(_("Uw organisatie heeft geen regio; er is niet op regio gefilterd."))
+    elif region and region not in region_codes:
+        notices.append(_("De gekozen regio bestaat niet; er is niet op regio gefilterd."))
+        region = ""
+    circles = services.list_circles(current_user, sector=sector or None, region=region or None, q=q)
+    counts = services.member_counts([c.id for c in circles])
+    mine = services.memberships_by_circle(current_user)
+    groups = [(s, [c for c in circles if s in c.sectors]) for s in sectors if not sector or s.code == sector]
+    return render_template("groups/index.html", groups=[g for g in groups if g[1]], total=len(circles),
+                           counts=counts, mine=mine, sectors=sectors, regions=regions, sector=sector,
+                           region=region, q=q, notices=notices)
+
+
+@bp.route("/sectoren/<code>")
+def sector(code: str):
+    """One sector: its circles and organisations."""
+    sector = db.get_or_404(Sector, code)
+    circles = services.list_circles(current_user, sector=code)
+    organisations = db.session.scalars(
+        sa.select(Organisation).where(Organisation.sector_code == code)
+        .options(joinedload(Organisation.municipality).joinedload(Municipality.region)).order_by(Organisation.name)
+    ).all()
+    return render_template("groups/sector.html", sector=sector, circles=circles, organisations=organisations,
+                           counts=services.member_counts([c.id for c in circles]))
+
+
+# --- One circle ----------------------------------------------------------------------------------
+
+@bp.route("/leercirkels/<slug>")
+def show(slug: str):
+    """About, coordinators, members (for those who may see them) and what the other features add."""
+    return _show_page(_load_circle(slug))
+
+
+@bp.route("/leercirkels/nieuw", methods=["GET", "POST"])
+@login_required
+def create():
+    """A coordinator starts a circle and becomes its first coordinator."""
+    require("circle.create")
+    form = CircleForm(status=CircleStatus.ACTIVE.value)
+    form.fill_choices(_sectors(), _regions())
+    if form.validate_on_submit():
+        try:
+            circle = services.create_circle(current_user, **_circle_fields(form))
+        except services.CircleError as err:
+            db.session.rollback()
+            form.sectors.errors = [*form.sectors.errors, err.message]
+        else:
+            db.session.commit()
+            flash(_("De leercirkel %(name)s is aangemaakt.", name=circle.name), "success")
+            return redirect(url_for("groups.show", slug=circle.slug))
+    return form_page("groups/form.html", form, circle=None)
+
+
+def _circle_fields(form: CircleForm) -> dict:
+    return {"name": form.name.data, "description": form.description.data or "", "goals": form.goals.data or "",
+            "sector_codes": form.sectors.data or [], "region_codes": form.regions.data or [],
+            "visibility": form.visibility.data, "join_policy": form.join_policy.data}
+
+
+@bp.route("/leercirkels/<slug>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Coordinators edit the description, goals, sectors, regions, visibility, join policy and status."""
+    circle = _load_circle(slug)
+    require("circle.edit", circle)
+    form = CircleForm(obj=circle, sectors=[s.code for s in circle.sectors], regions=[r.code for r in circle.regions])
+    form.fill_choices(_sectors(), _regions())
+    if form.validate_on_submit():
+        try:
+            services.update_circle(current_user, circle, status=form.status.data, **_circle_fields(form))
+        except services.CircleError as err:
+            db.session.rollback()
+            form.sectors.errors = [*form.sectors.errors, err.message]
+        else:
+            db.session.commit()
+            flash(_("De leercirkel is opgeslagen."), "success")
+            return redirect(url_for("groups.show", slug=circle.slug))
+    return form_page("groups/form.html", form, circle=circle)
+
+
+# --- Joining and leaving -------------------------------------------------------------------------
+
+@bp.route("/leercirkels/<slug>/meedoen", methods=["GET", "POST"])
+@login_required
+def join(slug: str):
+    """Join an open circle at once, or ask to join an on-request circle (with an optional motivation)."""
+    circle = _load_circle(slug)
+    membership = services.membership_of(current_user, circle)
+    if membership is not None:
+        flash(_("U bent al lid van deze leercirkel.") if membership.is_active
+              else _("U heeft al gevraagd om mee te doen. Een coördinator beslist daarover."), "info")
+        if request.method == "GET":
+            return redirect(url_for("groups.show", slug=slug))
+        return _show_page(circle, status=409)
+    require("circle.join", circle)
+    form = JoinRequestForm()
+    if form.validate_on_submit():
+        try:
+            membership = services.join(current_user, circle, form.motivation.data or "")
+        except services.CircleError as err:
+            return _refused(err, _show_page, circle)
+        db.session.commit()
+        if membership.is_active:
+            flash(_("U doet nu mee in %(name)s.", name=circle.name), "success")
+        else:
+            flash(_("Uw aanvraag is verstuurd. U krijgt een e-mail als een coördinator heeft beslist."), "success")
+        return redirect(url_for("groups.show", slug=slug))
+    return form_page("groups/join.html", form, circle=circle)
+
+
+@bp.route("/leercirkels/<slug>/verlaten", methods=["POST"])
+@login_required
+def leave(slug: str):
+    """Leave the circle, or withdraw a request. The last coordinator cannot leave."""
+    circle = _load_circle(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    require("circle.leave", circle)
+    try:
+        services.leave(current_user, circle)
+    except services.CircleError as err:
+        return _refused(err, _show_page, circle)
+    db.session.commit()
+    flash(_("U doet niet meer mee in %(name)s.", name=circle.name), "success")
+    return redirect(url_for("groups.index"))
+
+
+# --- Coordinating --------------------------------------------------------------------------------
+
+@bp.route("/leercirkels/<slug>/beheer")
+@login_required
+def manage(slug: str):
+    """Pending requests, members and roles, invitations: the coordinator's page."""
+    circle = _load_circle(slug)
+    require("circle.manage_members", circle)
+    return _manage_page(circle)
+
+
+def _managed(slug: str, membership_id: int | None = None):
+    circle = _load_circle(slug)
+    require("circle.manage_members", circle)
+    return circle, (_load_membership(circle, membership_id) if membership_id is not None else None)
+
+
+@bp.route("/leercirkels/<slug>/aanvragen/<int:membership_id>/goedkeuren", methods=["POST"])
+@login_required
+def approve(slug: str, membership_id: int):
+    """Approve a request to join; the requester gets an e-mail."""
+    circle, membership = _managed(slug, membership_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.decide(current_user, membership, approve=True)
+    except services.CircleError as err:
+        return _refused(err, _manage_page, circle)
+    db.session.commit()
+    flash(_("%(name)s doet nu mee.", name=membership.user.name), "success")
+    return redirect(url_for("groups.manage", slug=slug))
+
+
+@bp.route("/leercirkels/<slug>/aanvragen/<int:membership_id>/afwijzen", methods=["POST"])
+@login_required
+def decline(slug: str, membership_id: int):
+    """Decline a request, optionally with a reason; the requester gets an e-mail."""
+    circle, membership = _managed(slug, membership_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for e in form.reason.errors) or _("Het formulier was onvolledig."), "error")
+        return _manage_page(circle, status=422)
+    name = membership.user.name
+    try:
+        services.decide(current_user, membership, approve=False, reason=form.reason.data or "")
+    except services.CircleError as err:
+        return _refused(err, _manage_page, circle)
+    db.session.commit()
+    flash(_("De aanvraag van %(name)s is afgewezen.", name=name), "success")
+    return redirect(url_for("groups.manage", slug=slug))
+
+
+@bp.route("/leercirkels/<slug>/leden/<int:membership_id>/verwijderen", methods=["POST"])
+@login_required
+def remove(slug: str, membership_id: int):
+    """Remove a member from the circle (never the last coordinator)."""
+    circle, membership = _managed(slug, membership_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    name = membership.user.name
+    try:
+        services.remove_member(current_user, membership)
+    except services.CircleError as err:
+        return _refused(err, _manage_page, circle)
+    db.session.commit()
+    flash(_("%(name)s is uit de leercirkel gehaald.", name=name), "success")
+    return redirect(url_for("groups.manage", slug=slug))
+
+
+@bp.route("/leercirkels/<slug>/leden/<int:membership_id>/rol", methods=["POST"])
+@login_required
+def set_role(slug: str, membership_id: int):
+    """Appoint a co-coordinator, or make a coordinator a member again."""
+    circle, membership = _managed(slug, membership_id)
+    form = CircleRoleForm()
+    if not form.validate_on_submit():
+        flash(_("Kies een geldige rol."), "error")
+        return _manage_page(circle, status=422)
+    try:
+        changed = services.set_circle_role(current_user, membership, form.role.data)
+    except services.CircleError as err:
+        return _refused(err, _manage_page, circle)
+    db.session.commit()
+    if changed:
+        flash(_("De rol van %(name)s is gewijzigd.", name=membership.user.name), "success")
+    return redirect(url_for("groups.manage", slug=slug))
+
+
+@bp.route("/leercirkels/<slug>/uitnodigen", methods=["POST"])
+@login_required
+def invite(slug: str):
+    """Invite someone by e-mail, with or without an account."""
+    circle, _none = _managed(slug)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            services.invite(current_user, circle, form.email.data)
+        except services.CircleError as err:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, err.message]
+        else:
+            db.session.commit()
+            flash(_("De uitnodiging is verstuurd naar %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("groups.manage", slug=slug))
+    return _manage_page(circle, status=422, invite_form=form)
+
+
+@bp.route("/leercirkels/<slug>/uitnodigingen/<int:invitation_id>/intrekken", methods=["POST"])
+@login_required
+def revoke(slug: str, invitation_id: int):
+    """Revoke an invitation that has not been used yet."""
+    circle, _none = _managed(slug)
+    invitation = db.get_or_404(Invitation, invitation_id)
+    if invitation.circle_id != circle.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.revoke_invitation(current_user, invitation)
+    except services.CircleError as err:
+        return _refused(err, _manage_page, circle)
+    db.session.commit()
+    flash(_("De uitnodiging is ingetrokken."), "success")
+    return redirect(url_for("groups.manage", slug=slug))
+
+
+@bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """The e-mailed link: log in or register first, then accept and land in the circle."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render_template("groups/invitation_invalid.html", reason="unknown"), 404
+    if not invitation.is_open(utcnow()):
+        return render_template("groups/invitation_invalid.html", reason="closed"), 410
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login", next=request.path))
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        try:
+            services.accept_invitation(current_user, invitation)
+        except services.CircleError as err:
+            return _refused(err, _show_page, invitation.circle)
+        db.session.commit()
+        flash(_("Welkom in %(name)s.", name=invitation.circle.name), "success")
+        return redirect(url_for("groups.show", slug=invitation.circle.slug))
+    return render_template("groups/invitation.html", invitation=invitation, circle=invitation.circle)
+
+
+@bp.route("/leercirkels/<slug>/logboek")
+@login_required
+def log(slug: str):
+    """Who changed which membership or role, and when."""
+    circle = _load_circle(slug)
+    require("circle.view_log", circle)
+    actor, subject = aliased(User), aliased(User)
+    rows = db.session.execute(
+        sa.select(AuditEntry, actor.name, subject.name)
+        .outerjoin(actor, actor.id == AuditEntry.actor_id).outerjoin(subject, subject.id == AuditEntry.subject_id)
+        .where(AuditEntry.object_type == "circle", AuditEntry.object_id == circle.id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(500)
+    ).all()
+    return render_template("groups/log.html", circle=circle, rows=rows)
+
+
+# --- Member directory ----------------------------------------------------------------------------
+
+@bp.route("/leden")
+@login_required
+def directory():
+    """Find peers by name, organisation, sector, region or circle (logged-in members only)."""
+    require("directory.view")
+    args = {k: request.args.get(k, "", type=str).strip()[:100] for k in ("q", "organisatie", "sector", "regio",
+                                                                        "leercirkel")}
+    query = (sa.select(User).join(User.organisation, isouter=True)
+             .join(Municipality, Municipality.id == Organisation.municipality_id, isouter=True)
+             .options(joinedload(User.organisation).joinedload(Organisation.sector))
+             .order_by(User.name, User.id))
+    if args["q"]:
+        query = query.where(User.name.ilike(f"%{services._escape_like(args['q'])}%", escape="\\"))
+    if args["organisatie"]:
+        query = query.where(Organisation.name.ilike(f"%{services._escape_like(args['organisatie'])}%", escape="\\"))
+    if args["sector"]:
+        query = query.where(Organisation.sector_code == args["sector"])
+    if args["regio"]:
+        query = query.where(Municipality.region_code == args["regio"])
+    circles = services.list_circles(current_user)
+    if args["leercirkel"]:
+        chosen = next((c for c in circles if c.slug == args["leercirkel"]), None)
+        if chosen is None:
+            args["leercirkel"] = ""
+        else:
+            query = query.where(sa.exists().where(Membership.user_id == User.id, Membership.circle_id == chosen.id,
+                                                  Membership.state == MembershipState.ACTIVE))
+    page = db.paginate(query, per_page=30, error_out=False)
+    return render_template("groups/directory.html", page=page, args=args, sectors=_sectors(), regions=_regions(),
+                           circles=circles)
+
+
+@bp.route("/leden/<int:user_id>")
+@login_required
+def member(user_id: int):
+    """A member's profile: organisation, function, the circles the reader may see, e-mail if shown."""
+    require("directory.view")
+    person = db.get_or_404(User, user_id)
+    circles = db.session.scalars(
+        sa.select(Circle).join(Membership, Membership.circle_id == Circle.id)
+        .where(Membership.user_id == person.id, Membership.state == MembershipState.ACTIVE,
+               services.visible_circles_clause(current_user))
+        .order_by(Circle.name)
+    ).all()
+    return render_template("groups/member.html", person=person, circles=circles)
+
