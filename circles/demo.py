@@ -48,9 +48,87 @@ ACCOUNTS = [
 ]
 
 
+#: Extra members so circles have people in them: (email, name, function, organisation).
+MORE_MEMBERS = [
+    ("a.yilmaz@demo.leercirkels.nl", "Ayşe Yılmaz", "projectleider participatie", "Gemeente Amsterdam"),
+    ("p.dekker@demo.leercirkels.nl", "Pieter Dekker", "HR-adviseur", "Gemeente Schiedam"),
+    ("m.bos@demo.leercirkels.nl", "Marloes Bos", "programmaleider inclusie", "Universiteit Twente"),
+    ("j.mulder@demo.leercirkels.nl", "Jeroen Mulder", "teamleider facilitair", "Hogeschool Rotterdam"),
+    ("l.smit@demo.leercirkels.nl", "Lotte Smit", "beleidsadviseur", "Provincie Overijssel"),
+    ("r.hoekstra@demo.leercirkels.nl", "Rik Hoekstra", "adviseur P&O", "Waterschap Vallei en Veluwe"),
+    ("e.vandijk@demo.leercirkels.nl", "Esther van Dijk", "projectleider banenafspraak", "Ministerie van Defensie"),
+    ("t.peters@demo.leercirkels.nl", "Tom Peters", "adviseur diversiteit", "Politie Eenheid Oost-Nederland"),
+    ("d.koster@demo.leercirkels.nl", "Daan Koster", "directeur", "Praktijkschool De Zwaai"),
+]
+
+#: (name, sectors, regions, visibility, join policy, description, coordinator, members, pending)
+CIRCLES = [
+    ("Gemeenten Rijnmond", ["gemeenten"], ["AM22"], "public", "open",
+     "Gemeenten in de regio Rijnmond delen hoe zij werkpakketten maken, samen met het werkgeversservicepunt.",
+     "coordinator@demo.leercirkels.nl", ["p.dekker@demo.leercirkels.nl", "j.mulder@demo.leercirkels.nl"], []),
+    ("Gemeenten Groot Amsterdam", ["gemeenten"], ["AM18"], "platform", "request",
+     "Leercirkel van de VNG voor gemeenten in Groot Amsterdam.",
+     "coordinator@demo.leercirkels.nl", ["a.yilmaz@demo.leercirkels.nl"], ["lid@demo.leercirkels.nl"]),
+    ("Gemeenten Twente", ["gemeenten"], ["AM05"], "platform", "request",
+     "Twentse gemeenten leren van elkaar: van jobcarving tot inclusief herontwerp van werk.",
+     "coordinator@demo.leercirkels.nl", ["lid@demo.leercirkels.nl"], ["m.bos@demo.leercirkels.nl"]),
+    ("Netwerk projectleiders universiteiten", ["wo"], [], "platform", "request",
+     "Het landelijke netwerk van projectleiders banenafspraak van de universiteiten.",
+     "umc@demo.leercirkels.nl", ["m.bos@demo.leercirkels.nl"], []),
+    ("Leernetwerk umc's", ["umc"], [], "platform", "request",
+     "Universitair medische centra delen functiecreatie en jobcarving, van laboratorium tot facilitair.",
+     "umc@demo.leercirkels.nl", [], []),
+    ("Voortgezet onderwijs: goede voorbeelden", ["vo"], [], "public", "open",
+     "Scholen delen hun goede voorbeelden: vaak kennen zij de medewerker al van een stage of "
+     "werkervaringsplaats. Bekend maakt bemind.",
+     "school@demo.leercirkels.nl", ["d.koster@demo.leercirkels.nl"], []),
+    ("Hogescholen en inclusief werkgeverschap", ["hbo"], [], "platform", "request",
+     "Hogescholen werken aan participatiebanen in facilitaire diensten en op het bestuursbureau.",
+     "umc@demo.leercirkels.nl", ["j.mulder@demo.leercirkels.nl"], []),
+    ("Provincies en waterschappen samen", ["provincies", "waterschappen"], [], "public", "open",
+     "Provincies en waterschappen zetten samen met gemeenten regionale arbeidspools op, bijvoorbeeld in "
+     "natuur- en recreatiebeheer.",
+     "coordinator@demo.leercirkels.nl", ["l.smit@demo.leercirkels.nl", "r.hoekstra@demo.leercirkels.nl"], []),
+    ("Rijksoverheid: team inclusief", ["rijk", "zbo"], [], "platform", "request",
+     "Ministeries en uitvoeringsorganisaties borgen hun expertise en maken een toolbox voor managers.",
+     "beheerder@demo.leercirkels.nl", [], []),
+    ("Defensie", ["defensie"], [], "circle", "invitation",
+     "Besloten leercirkel van Defensie.", "beheerder@demo.leercirkels.nl", ["e.vandijk@demo.leercirkels.nl"], []),
+    ("Politie", ["politie"], [], "circle", "invitation",
+     "Besloten leercirkel van de politie-eenheden.", "beheerder@demo.leercirkels.nl",
+     ["t.peters@demo.leercirkels.nl"], []),
+]
+
+
+def _seed_circles(added: dict[str, int]) -> None:
+    from circles.groups import services as circles
+    from circles.groups.models import Circle, Invitation, Membership, MembershipState
+
+    def user(email: str) -> User:
+        return accounts.get_user_by_email(email)
+
+    for name, sectors, regions, visibility, policy, description, coordinator, members, pending in CIRCLES:
+        circle = db.session.scalar(sa.select(Circle).where(Circle.name == name))
+        if circle is None:
+            circle = circles.create_circle(user(coordinator), name=name, description=description, goals="",
+                                           sector_codes=sectors, region_codes=regions, visibility=visibility,
+                                           join_policy=policy)
+            added["circles"] += 1
+        for email, state in [(e, MembershipState.ACTIVE) for e in members] + [
+                (e, MembershipState.PENDING) for e in pending]:
+            person = user(email)
+            if circles.membership_of(person, circle) is None:
+                db.session.add(Membership(circle=circle, user=person, state=state,
+                                          motivation="Wij willen graag leren van andere werkgevers."))
+    amsterdam = db.session.scalar(sa.select(Circle).where(Circle.name == "Gemeenten Groot Amsterdam"))
+    invited = "nieuw.lid@demo.leercirkels.nl"
+    if db.session.scalar(sa.select(Invitation).where(Invitation.email == invited)) is None:
+        circles.invite(user("coordinator@demo.leercirkels.nl"), amsterdam, invited)
+
+
 def seed_demo() -> dict[str, int]:
     """Create what is missing; returns how many records were added per kind."""
-    added = {"organisations": 0, "accounts": 0}
+    added = {"organisations": 0, "accounts": 0, "circles": 0}
     with db.engine.begin() as conn:
         load_reference_data(conn)
     municipalities = {m.name: m.id for m in db.session.scalars(sa.select(Municipality))}
@@ -67,6 +145,13 @@ def seed_demo() -> dict[str, int]:
                                           organisation=orgs[org_name])
             user.role = role
             added["accounts"] += 1
+    for email, name, function, org_name in MORE_MEMBERS:
+        if accounts.get_user_by_email(email) is None:
+            accounts.register_user(name=name, email=email, password=DEMO_PASSWORD, function=function,
+                                   organisation=orgs[org_name])
+            added["accounts"] += 1
+    db.session.flush()
+    _seed_circles(added)
     db.session.commit()
     return added
 
@@ -84,7 +169,8 @@ def seed_demo_command(if_empty: bool):
         click.echo("Database already has accounts; demo not seeded.")
         return
     added = seed_demo()
-    click.echo(f"Demo ready ({added['organisations']} organisations and {added['accounts']} accounts added).")
+    click.echo(f"Demo ready ({added['organisations']} organisations, {added['accounts']} accounts and "
+               f"{added['circles']} circles added).")
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email, name, _function, org, role in ACCOUNTS:
         click.echo(f"  {role.value:<14} {email:<36} {name} ({org})")

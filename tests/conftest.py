@@ -268,3 +268,35 @@ def login_as(client, auth, create_user):
         return user
 
     return make
+
+
+# --- counting SQL queries ------------------------------------------------------------------------
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __len__(self):
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as q: client.get(...)`` then ``len(q)``: statements sent to the database."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            counter.statements.append(statement)
+
+        engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting

@@ -5,7 +5,16 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectField, String
 from wtforms.validators import URL, EqualTo, InputRequired, Optional, ValidationError
 
 from circles.accounts.models import ROLE_LABELS
-from circles.core.forms import BaseForm, MultiCheckboxField, StrongPassword, choices, email_address, max_length, required, strip
+from circles.core.forms import (
+    BaseForm,
+    MultiCheckboxField,
+    StrongPassword,
+    choices,
+    email_address,
+    max_length,
+    required,
+    strip,
+)
 
 
 class OrganisationFields:

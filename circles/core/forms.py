@@ -5,9 +5,9 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 #: NUL and other C0 control characters (tab, newline and carriage return are fine).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

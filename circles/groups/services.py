@@ -38,7 +38,7 @@ class CircleError(ValueError):
     """A rule was broken; the message says which, in words the user understands."""
 
     def __init__(self, message, status: int = 409):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.status = status
 
