@@ -57,6 +57,8 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute"
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
+    #: werkzeug's scrypt (N=2**15); the tests use a cheaper cost to stay fast.
+    PASSWORD_HASH_METHOD = "scrypt"
 
     #: The public address, for links in e-mails sent outside a request (cron, CLI).
     BASE_URL = "http://127.0.0.1:5000"

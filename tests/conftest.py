@@ -118,6 +118,8 @@ def _config(uri: str, smtp_port: int) -> dict:
         "MAIL_PORT": smtp_port,
         "MAIL_BACKEND": "smtp",
         "SERVER_NAME": None,
+        # Still scrypt, at a cost that keeps hundreds of test accounts fast.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 

@@ -2,13 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import URL, EqualTo, InputRequired, Optional, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Optional, ValidationError
 
 from circles.accounts.models import ROLE_LABELS
 from circles.core.forms import (
     BaseForm,
     MultiCheckboxField,
     StrongPassword,
+    WebAddress,
     choices,
     email_address,
     max_length,
@@ -127,7 +128,4 @@ class OrganisationForm(BaseForm):
     sector = SelectField(_l("Sector"), validators=[required(_l("Kies een sector."))], validate_choice=True)
     municipality = SelectField(_l("Gemeente van vestiging"), validators=[required(_l("Kies een gemeente."))],
                                validate_choice=True)
-    website = StringField(_l("Website"), filters=[strip], validators=[
-        Optional(), max_length(300),
-        URL(require_tld=True, message=_l("Vul een volledig webadres in, zoals https://www.organisatie.nl.")),
-    ])
+    website = StringField(_l("Website"), filters=[strip], validators=[Optional(), max_length(300), WebAddress()])

@@ -22,10 +22,10 @@ from circles.core.db import db, utcnow
 from circles.core.models import OutgoingMail
 
 
-@functools.cache
-def _dummy_hash() -> str:
+@functools.lru_cache(maxsize=4)
+def _dummy_hash_for(method: str) -> str:
     """Checked against when the address is unknown, so a failed log-in takes as long either way."""
-    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 class AccountError(ValueError):
@@ -89,7 +89,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None. Same work whether or not the address exists."""
     user = get_user_by_email(email)
     if user is None:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash_for(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not user.check_password(password):
         return None

@@ -1,6 +1,7 @@
 """Form building blocks: a base form that refuses control characters, and Dutch validators."""
 
 import re
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -74,3 +75,15 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class WebAddress:
+    """A full http(s) address. WTForms' URL() alone lets ``javascript://...`` through."""
+
+    def __call__(self, form, field):
+        value = (field.data or "").strip()
+        if not value:
+            return
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or "." not in (parts.hostname or ""):
+            raise ValidationError(_l("Vul een volledig webadres in, zoals https://www.organisatie.nl."))

@@ -12,9 +12,10 @@ from circles.core.db import db, utcnow
 from circles.core.models import AuditEntry
 from circles.core.permissions import can, require
 from circles.core.setup import EmptyForm
+from circles.extensions import login_manager
 from circles.groups import bp, services
 from circles.groups.forms import CircleForm, CircleRoleForm, DeclineForm, InviteForm, JoinRequestForm
-from circles.groups.models import Circle, CircleStatus, Invitation, Membership, MembershipState
+from circles.groups.models import Circle, CircleStatus, Invitation, Membership, MembershipState, Visibility
 from circles.reference.models import Municipality, Region, Sector
 
 
@@ -31,8 +32,11 @@ def _regions() -> list[Region]:
 
 
 def _load_circle(slug: str) -> Circle:
-    """The circle, or 404 when it does not exist or the reader may not know it exists."""
+    """The circle, or 404 when it does not exist or the reader may not know it exists. A circle for
+    platform members sends an anonymous visitor to the log-in page instead."""
     circle = db.first_or_404(sa.select(Circle).where(Circle.slug == slug))
+    if not current_user.is_authenticated and circle.visibility == Visibility.PLATFORM:
+        abort(login_manager.unauthorized())
     require("circle.view", circle, hide=True)
     return circle
 

@@ -326,3 +326,15 @@ def test_a_member_or_another_coordinator_may_not_edit_an_organisation(client, lo
     login_as(Role.MEMBER, org=org)
     assert client.get(f"/organisaties/{org.slug}/bewerken").status_code == 403
     assert "bewerken" not in client.get(f"/organisaties/{org.slug}").get_data(as_text=True)
+
+
+def test_organisation_website_must_be_http_or_https(client, login_as, create_org):
+    org = create_org("Gemeente Link")
+    login_as(Role.COORDINATOR, org=org)
+    for bad in ("javascript://example.org/%0aalert(1)", "ftp://example.org", "https://localhost", "www.example.org"):
+        response = post_form(client, f"/organisaties/{org.slug}/bewerken", {
+            "name": "Gemeente Link", "sector": "gemeenten", "municipality": _municipality_id("Enschede"),
+            "website": bad})
+        assert response.status_code == 422, bad
+    db.session.refresh(org)
+    assert org.website == ""
