@@ -189,6 +189,7 @@ ROUTES: dict[str, Route] = {
     "accounts.admin_users": Route(role=Role.ADMINISTRATOR),
     "accounts.admin_set_role": Route(params=lambda w: {"user_id": w.member.id}, role=Role.ADMINISTRATOR,
                                      post_only=True, axe=False, reason="POST only"),
+    "accounts.admin_log": Route(role=Role.ADMINISTRATOR),
     # --- circles: finding, one circle, joining (Role.EDITOR stands for a logged-in non-member) ---
     "groups.index": Route(),
     "groups.sector": Route(params=lambda w: {"code": "gemeenten"}),

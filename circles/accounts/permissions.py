@@ -28,3 +28,8 @@ def edit_organisation(user, org) -> bool:
 @rule("user.manage_roles")
 def manage_roles(user, _obj=None) -> bool:
     return False  # administrators only
+
+
+@rule("audit.view_all")
+def view_all_audit(user, _obj=None) -> bool:
+    return False  # administrators only

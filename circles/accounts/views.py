@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import aliased
 
 from circles.accounts import bp, services
 from circles.accounts.forms import (
@@ -24,6 +25,8 @@ from circles.accounts.forms import (
 from circles.accounts.models import Organisation, Role, User
 from circles.core import notifications
 from circles.core.mail import queue_mail
+from circles.core.models import AuditEntry
+from circles.core.paging import paginate_rows
 from circles.core.permissions import require
 from circles.core.security import safe_next
 from circles.core.setup import EmptyForm
@@ -362,3 +365,18 @@ def admin_set_role(user_id: int):
     if changed:
         flash(_("De rol van %(name)s is nu: %(role)s.", name=user.name, role=user.role_label), "success")
     return redirect(url_for("accounts.admin_users"))
+
+
+@bp.route("/beheer/logboek")
+@login_required
+def admin_log():
+    """The whole audit log, newest first, for administrators."""
+    require("audit.view_all")
+    actor, subject = aliased(User), aliased(User)
+    query = (sa.select(AuditEntry, actor.name, subject.name)
+             .outerjoin(actor, actor.id == AuditEntry.actor_id).outerjoin(subject, subject.id == AuditEntry.subject_id)
+             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
+    action = request.args.get("actie", "", type=str).strip()[:60]
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return render_template("accounts/admin_log.html", page=paginate_rows(query, per_page=100), action=action)

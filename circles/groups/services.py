@@ -105,6 +105,22 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def my_circles(user) -> list[tuple[Circle, Membership, int]]:
+    """The user's circles with their membership and, where they coordinate, the number of requests
+    waiting: two queries, whatever the number of circles."""
+    rows = db.session.execute(
+        sa.select(Circle, Membership).join(Membership, Membership.circle_id == Circle.id)
+        .where(Membership.user_id == user.id).order_by(Circle.name)
+    ).all()
+    coordinated = [c.id for c, m in rows if m.is_coordinator]
+    waiting = dict(db.session.execute(
+        sa.select(Membership.circle_id, sa.func.count())
+        .where(Membership.circle_id.in_(coordinated), Membership.state == MembershipState.PENDING)
+        .group_by(Membership.circle_id)
+    ).all()) if coordinated else {}
+    return [(c, m, waiting.get(c.id, 0)) for c, m in rows]
+
+
 def coordinators(circle: Circle) -> list[User]:
     return [m.user for m in active_memberships(circle) if m.role == CircleRole.COORDINATOR]
 

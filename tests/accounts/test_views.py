@@ -338,3 +338,17 @@ def test_organisation_website_must_be_http_or_https(client, login_as, create_org
         assert response.status_code == 422, bad
     db.session.refresh(org)
     assert org.website == ""
+
+
+def test_administrators_read_the_whole_audit_log(client, login_as, create_user):
+    admin = login_as(Role.ADMINISTRATOR, name="Ada Beheerder")
+    member = create_user(name="Bert Lid")
+    post_form(client, f"/beheer/gebruikers/{member.id}/rol", {"role": "editor"}, page="/beheer/gebruikers")
+    html = client.get("/beheer/logboek").get_data(as_text=True)
+    assert "Ada Beheerder heeft de platformrol gewijzigd van Bert Lid (Redacteur)" in html
+    assert client.get("/beheer/logboek?page=abc").status_code == 200
+    assert client.get("/beheer/logboek?page=-3").status_code == 200
+    post_form(client, "/account/uitloggen", {}, page="/")
+    login_as(Role.COORDINATOR)
+    assert client.get("/beheer/logboek").status_code == 403
+    assert admin

@@ -294,3 +294,27 @@ def test_notification_switches_in_the_profile(client, login_as):
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.muted_notifications == ["decisions", "join_requests"]
+
+
+def test_home_page_shows_my_circles_and_waiting_requests(client, login_as, create_circle, create_user, add_member):
+    coordinator = login_as(Role.COORDINATOR)
+    mine = create_circle("Mijn eigen kring", coordinator=coordinator)
+    create_circle("Niet de mijne")
+    add_member(mine, create_user(), state=MembershipState.PENDING)
+    html = client.get("/").get_data(as_text=True)
+    assert "Uw leercirkels" in html and "Mijn eigen kring" in html and "Niet de mijne" not in html
+    assert "1 aanvraag wacht op u" in html
+
+
+def test_sector_page_runs_a_fixed_number_of_queries(client, create_circle, create_org, count_queries):
+    for i in range(3):
+        create_circle(f"Cirkel {i}", visibility="public")
+        create_org(f"Gemeente {i}")
+    with count_queries() as few:
+        client.get("/sectoren/gemeenten")
+    for i in range(3, 20):
+        create_circle(f"Cirkel {i}", visibility="public", regions=["AM22"])
+        create_org(f"Gemeente {i}")
+    with count_queries() as many:
+        client.get("/sectoren/gemeenten")
+    assert len(few) == len(many)

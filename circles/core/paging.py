@@ -1,0 +1,47 @@
+"""Paging for selects of several columns (``db.paginate`` keeps only the first column)."""
+
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import request
+
+from circles.core.db import db
+
+
+@dataclass
+class RowPage:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate_rows(query: sa.Select, per_page: int = 50) -> RowPage:
+    """The page asked for in ``?page=`` (a bad or out-of-range number gives the nearest page)."""
+    page = request.args.get("page", 1, type=int) or 1
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return RowPage(items=items, page=page, per_page=per_page, total=total)
