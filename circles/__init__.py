@@ -46,11 +46,13 @@ def _instance_secret_key(instance_path: str) -> str:
 def _register_blueprints(app: Flask) -> None:
     from circles.accounts import bp as accounts_bp
     from circles.groups import bp as groups_bp
+    from circles.meetings import bp as meetings_bp
     from circles.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(meetings_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -5,7 +5,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 
-from circles.core import errors, i18n, mail, security, timefmt
+from circles.core import errors, i18n, mail, revisions, security, timefmt  # noqa: F401 (revisions: model)
 from circles.core.markdown import render_markdown
 from circles.core.permissions import template_can
 from circles.core.slots import render_slots
