@@ -16,9 +16,9 @@ def meeting_or_404(meeting_id: int) -> Meeting:
     """The meeting, or 404 when it does not exist or the reader may not know it exists. An anonymous
     reader of a meeting for logged-in members is sent to the log-in page."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    if not current_user.is_authenticated and not any(c.visibility == "public" for c in meeting.circles):
-        if any(c.visibility == "platform" for c in meeting.circles):
-            abort(login_manager.unauthorized())
+    visibilities = {c.visibility for c in meeting.circles}
+    if not current_user.is_authenticated and "public" not in visibilities and "platform" in visibilities:
+        abort(login_manager.unauthorized())
     require("meeting.view", meeting, hide=True)
     return meeting
 
