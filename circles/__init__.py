@@ -58,8 +58,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from circles import demo
     from circles.core import mail
+    from circles.meetings.cli import meetings_cli
     from circles.reference import cli as reference_cli
 
     app.cli.add_command(demo.seed_demo_command)
     app.cli.add_command(reference_cli.load_reference_command)
     app.cli.add_command(mail.mail_cli)
+    app.cli.add_command(meetings_cli)

@@ -6,6 +6,7 @@ rows it queued are delivered at once. Whatever could not be delivered stays in t
 messages instead of sending them (``make run``).
 """
 
+import base64
 import smtplib
 import sys
 import uuid
@@ -29,9 +30,10 @@ BACKOFF_MINUTES = (1, 5, 15, 60)
 STALE_CLAIM = timedelta(minutes=15)
 
 
-def queue_mail(to: str, subject: str, template: str, *, locale: str = "nl", headers=None, **context):
+def queue_mail(to: str, subject: str, template: str, *, locale: str = "nl", headers=None,
+               attachments: list[tuple[str, str, bytes]] | None = None, **context):
     """Render ``template``.txt and .html (and a lazy ``subject``) in the recipient's ``locale`` and put
-    the message in the outbox."""
+    the message in the outbox. ``attachments``: (filename, content type, bytes) triples."""
     # Outside a request (cron, CLI) links are built against the configured public address.
     request_ctx = (nullcontext() if has_request_context()
                    else current_app.test_request_context(base_url=current_app.config["BASE_URL"]))
@@ -46,6 +48,8 @@ def queue_mail(to: str, subject: str, template: str, *, locale: str = "nl", head
         body_text=text,
         body_html=html,
         headers=headers or {},
+        attachments=[{"filename": name, "content_type": ctype, "data": base64.b64encode(data).decode()}
+                     for name, ctype, data in (attachments or [])],
         message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain),
     )
     db.session.add(mail)
@@ -67,6 +71,10 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     msg.set_content(mail.body_text)
     if mail.body_html:
         msg.add_alternative(mail.body_html, subtype="html")
+    for item in mail.attachments or []:
+        maintype, _slash, subtype = item["content_type"].partition("/")
+        msg.add_attachment(base64.b64decode(item["data"]), maintype=maintype, subtype=subtype.split(";")[0],
+                           filename=item["filename"])
     return msg
 
 

@@ -49,6 +49,8 @@ class OutgoingMail(db.Model):
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     #: Extra headers (e.g. List-Unsubscribe) as a JSON object.
     headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: Files to attach: [{"filename", "content_type", "data" (base64)}], e.g. an updated .ics.
+    attachments: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: pending -> sending -> sent | failed; "unknown" when the connection broke after DATA.
     status: Mapped[str] = mapped_column(sa.String(12), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)

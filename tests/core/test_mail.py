@@ -116,3 +116,16 @@ def test_cli_sends_the_outbox(app, runner, mailbox):
     assert result.exit_code == 0, result.output
     assert "sent: 2" in result.output
     assert len(mailbox.messages) == 2
+
+
+def test_attachments_arrive(app, mailbox):
+    mail.queue_mail("bijlage@example.org", "Met bijlage", "accounts/email/reset_password",
+                    user=type("U", (), {"name": "X"})(), token="t",
+                    attachments=[("bijeenkomst.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")])
+    db.session.commit()
+    mail.deliver()
+    [msg] = mailbox.messages
+    [part] = list(msg.iter_attachments())
+    assert part.get_filename() == "bijeenkomst.ics"
+    assert part.get_content_type() == "text/calendar"
+    assert b"BEGIN:VCALENDAR" in part.get_payload(decode=True)
