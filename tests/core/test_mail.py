@@ -121,7 +121,8 @@ def test_cli_sends_the_outbox(app, runner, mailbox):
 def test_attachments_arrive(app, mailbox):
     mail.queue_mail("bijlage@example.org", "Met bijlage", "accounts/email/reset_password",
                     user=type("U", (), {"name": "X"})(), token="t",
-                    attachments=[("bijeenkomst.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")])
+                    attachments=[("bijeenkomst.ics", "text/calendar; method=REQUEST",
+                                  b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")])
     db.session.commit()
     mail.deliver()
     [msg] = mailbox.messages
