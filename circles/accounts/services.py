@@ -4,9 +4,7 @@ Plain functions with explicit arguments; they never commit (the view commits onc
 """
 
 import functools
-import re
 import secrets
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -20,6 +18,7 @@ from circles.accounts.models import Organisation, Role, User
 from circles.core import audit
 from circles.core.db import db, utcnow
 from circles.core.models import OutgoingMail
+from circles.core.text import slugify
 
 
 @functools.lru_cache(maxsize=4)
@@ -41,11 +40,6 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:200] or "organisatie"
-
-
 def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
@@ -58,7 +52,7 @@ def find_organisation_by_name(name: str) -> Organisation | None:
 
 def create_organisation(name: str, sector_code: str, municipality_id: int | None, website: str = "") -> Organisation:
     """A new organisation with a unique slug."""
-    base = slugify(name)
+    base = slugify(name, "organisatie", 200)
     slug, n = base, 1
     while db.session.scalar(sa.select(Organisation.id).where(Organisation.slug == slug)) is not None:
         n += 1

@@ -30,6 +30,7 @@ from circles.core.paging import paginate_rows
 from circles.core.permissions import require
 from circles.core.security import safe_next
 from circles.core.setup import EmptyForm
+from circles.core.views import form_page
 from circles.extensions import db, limiter, login_manager
 from circles.reference.models import Municipality, Sector
 
@@ -42,12 +43,6 @@ def load_user(user_id: str) -> User | None:
         return None
     user = db.session.get(User, int(uid))
     return user if user is not None and user.session_token == token else None
-
-
-def form_page(template: str, form, **context):
-    """Render a form page; 422 when the form was sent and had errors, so the failure is not a 200."""
-    status = 422 if form.errors else 200
-    return render_template(template, form=form, **context), status
 
 
 def _reference_choices(form) -> None:

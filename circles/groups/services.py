@@ -4,9 +4,7 @@ Plain functions; they never commit. Membership and role changes are written to t
 """
 
 import hashlib
-import re
 import secrets
-import unicodedata
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -19,6 +17,7 @@ from circles.core.db import db, utcnow
 from circles.core.mail import queue_mail
 from circles.core.notifications import wants
 from circles.core.permissions import is_admin
+from circles.core.text import slugify
 from circles.groups.models import (
     Circle,
     CircleRole,
@@ -144,13 +143,8 @@ def pending_memberships(circle: Circle) -> list[Membership]:
 
 # --- Creating and editing ------------------------------------------------------------------------
 
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100] or "leercirkel"
-
-
 def _unique_slug(name: str, exclude_id: int | None = None) -> str:
-    base = slugify(name)
+    base = slugify(name, "leercirkel")
     slug, n = base, 1
     while True:
         query = sa.select(Circle.id).where(Circle.slug == slug)

@@ -12,15 +12,12 @@ from circles.core.db import db, utcnow
 from circles.core.models import AuditEntry
 from circles.core.permissions import can, require
 from circles.core.setup import EmptyForm
+from circles.core.views import form_page
 from circles.extensions import login_manager
 from circles.groups import bp, services
 from circles.groups.forms import CircleForm, CircleRoleForm, DeclineForm, InviteForm, JoinRequestForm
 from circles.groups.models import Circle, CircleStatus, Invitation, Membership, MembershipState, Visibility
 from circles.reference.models import Municipality, Region, Sector
-
-
-def form_page(template: str, form, status: int | None = None, **context):
-    return render_template(template, form=form, **context), status or (422 if form.errors else 200)
 
 
 def _sectors() -> list[Sector]:
