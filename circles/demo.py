@@ -126,6 +126,57 @@ def _seed_circles(added: dict[str, int]) -> None:
         circles.invite(user("coordinator@demo.leercirkels.nl"), amsterdam, invited)
 
 
+MINUTES = """## Aanwezig
+Gemeenten Rotterdam, Schiedam en Hogeschool Rotterdam, met het werkgeversservicepunt Rijnmond.
+
+## Wat werkte er?
+Schiedam splitste taken af van de facilitaire dienst en de bode: post rondbrengen, vergaderzalen
+klaarzetten, archief digitaliseren. Samen is dat een werkpakket van 24 uur per week.
+
+## Knelpunten
+- Werk dat is uitbesteed (schoonmaak, catering) komt moeilijk terug.
+- De loonwaardemeting duurde in twee gevallen langer dan de proefplaatsing.
+"""
+
+
+def _seed_meeting_activity(circles_by_name: dict, users: dict) -> None:
+    """Answers (a full meeting with a waiting list), and minutes, decisions and action items for the
+    most recent past meeting. Each step is skipped when it was done before."""
+    from circles.meetings import minutes, rsvp
+    from circles.meetings.demo import seed_meetings
+    from circles.meetings.models import Meeting
+
+    seed_meetings(circles_by_name, users)
+    coordinator = users["coordinator@demo.leercirkels.nl"]
+
+    def meeting(title: str) -> Meeting:
+        return db.session.scalar(sa.select(Meeting).where(Meeting.title == title).order_by(Meeting.starts_at))
+
+    answers = [
+        ("Regiobijeenkomst Rijnmond: werkgevers, werkgeversservicepunt en UWV",
+         ["p.dekker@demo.leercirkels.nl", "j.mulder@demo.leercirkels.nl", "coordinator@demo.leercirkels.nl"]),
+        ("Werkpakketten in de praktijk", ["p.dekker@demo.leercirkels.nl", "j.mulder@demo.leercirkels.nl"]),
+    ]
+    for title, emails in answers:
+        upcoming = meeting(title)
+        for email in emails:
+            if rsvp.rsvp_of(users[email], upcoming) is None:
+                rsvp.set_answer(users[email], upcoming, "yes")
+    past = meeting("Terugblik jobcarving bij de gemeente Schiedam")
+    if minutes.minutes_of(past) is None:
+        minutes.save_minutes(past, coordinator, MINUTES, based_on=0)
+        minutes.publish_minutes(past, coordinator)
+        minutes.add_decision(past, coordinator, "We delen het werkpakket 'post en archief' van Schiedam als "
+                                                "werkpakket op het platform.")
+        minutes.add_decision(past, coordinator, "De volgende bijeenkomst gaat over uitbestede facilitaire taken.")
+        minutes.add_action_item(past, coordinator, text="Werkpakket post en archief beschrijven en delen",
+                                owner=users["p.dekker@demo.leercirkels.nl"], due_date=None)
+        done = minutes.add_action_item(past, coordinator, text="Contact leggen met het werkgeversservicepunt "
+                                       "over proefplaatsingen", owner=users["j.mulder@demo.leercirkels.nl"],
+                                       due_date=None)
+        minutes.set_action_status(users["j.mulder@demo.leercirkels.nl"], done, "done")
+
+
 def seed_demo() -> dict[str, int]:
     """Create what is missing; returns how many records were added per kind."""
     added = {"organisations": 0, "accounts": 0, "circles": 0}
@@ -152,6 +203,12 @@ def seed_demo() -> dict[str, int]:
             added["accounts"] += 1
     db.session.flush()
     _seed_circles(added)
+    db.session.flush()
+    from circles.groups.models import Circle
+
+    circles_by_name = {c.name: c for c in db.session.scalars(sa.select(Circle))}
+    users = {u.email: u for u in db.session.scalars(sa.select(User))}
+    _seed_meeting_activity(circles_by_name, users)
     db.session.commit()
     return added
 

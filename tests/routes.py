@@ -29,10 +29,13 @@ from tests.conftest import PASSWORD
 HTML = "html"
 JSON = "json"
 TEXT = "text"
+CSV = "csv"
+CALENDAR = "calendar"
 REDIRECT = "redirect"
 
 #: The mimetype a response of each content kind has (REDIRECT: any, it has no body to speak of).
-MIMETYPES = {HTML: "text/html", JSON: "application/json", TEXT: "text/plain", REDIRECT: None}
+MIMETYPES = {HTML: "text/html", JSON: "application/json", TEXT: "text/plain", CSV: "text/csv",
+             CALENDAR: "text/calendar", REDIRECT: None}
 
 
 # --- the world: the objects that URLs are built from ------------------------------------------------
@@ -54,6 +57,12 @@ class World:
     pending_id: int = 0
     invitation_id: int = 0
     invitation_token: str = ""
+    #: An upcoming meeting of ``circle`` (capacity 10) with published minutes (revision 1), a decision,
+    #: and an action item owned by ``member``; and ``member``'s personal calendar-feed token.
+    meeting: object = None
+    decision_id: int = 0
+    action_item_id: int = 0
+    calendar_token: str = ""
 
     def account(self, role: Role, password: str = PASSWORD) -> User:
         """The user with ``role`` who works for ``org`` (created on first use), to log in as."""
@@ -108,6 +117,33 @@ def _add_circle(world: World) -> None:
     db.session.commit()
     world.circle, world.membership_id, world.pending_id = circle, member.id, pending.id
     world.invitation_id, world.invitation_token = invitation.id, token
+    _add_meeting(world)
+
+
+def _add_meeting(world: World) -> None:
+    """The meeting every meetings route is tried on."""
+    from datetime import timedelta
+
+    from circles.core.db import utcnow
+    from circles.meetings import calendar, minutes
+    from circles.meetings.models import Meeting
+
+    coordinator = world.account(Role.COORDINATOR)
+    start = (utcnow() + timedelta(days=7)).replace(hour=12, minute=0, second=0, microsecond=0)
+    meeting = Meeting(title="Werkpakketten in de praktijk", circle=world.circle, starts_at=start,
+                      ends_at=start + timedelta(hours=2), location_name="Stadhuis", address="Stadsplein 1, Utrecht",
+                      agenda="1. Opening\n2. Werkpakketten", capacity=10, created_by_id=coordinator.id)
+    db.session.add(meeting)
+    db.session.flush()
+    minutes.save_minutes(meeting, coordinator, "Besproken: **werkpakketten**.", based_on=0)
+    minutes.publish_minutes(meeting, coordinator)
+    decision = minutes.add_decision(meeting, coordinator, "We delen het werkpakket post en archief.")
+    item = minutes.add_action_item(meeting, coordinator, text="Werkpakket beschrijven", owner=world.member,
+                                   due_date=None)
+    db.session.flush()
+    world.meeting, world.decision_id, world.action_item_id = meeting, decision.id, item.id
+    world.calendar_token = calendar.new_token(world.member)
+    db.session.commit()
 
 
 # --- the inventory -----------------------------------------------------------------------------------
@@ -157,6 +193,10 @@ def _org(world: World) -> dict:
 
 def _circle(world: World) -> dict:
     return {"slug": world.circle.slug}
+
+
+def _meeting(world: World) -> dict:
+    return {"meeting_id": world.meeting.id}
 
 
 ROUTES: dict[str, Route] = {
@@ -213,6 +253,49 @@ ROUTES: dict[str, Route] = {
     "groups.revoke": Route(params=lambda w: {**_circle(w), "invitation_id": w.invitation_id},
                            role=Role.COORDINATOR, post_only=True, axe=False, reason="POST only"),
     "groups.invitation": Route(params=lambda w: {"token": w.invitation_token}),
+    # --- meetings: list, one meeting, scheduling ---
+    "meetings.index": Route(),
+    "meetings.show": Route(params=_meeting),
+    "meetings.create": Route(params=_circle, role=Role.COORDINATOR),
+    "meetings.create_regional": Route(role=Role.COORDINATOR),
+    "meetings.edit": Route(params=_meeting, role=Role.COORDINATOR),
+    "meetings.cancel": Route(params=_meeting, role=Role.COORDINATOR),
+    # --- meetings: answers, attendees, reminders ---
+    "meetings.rsvp": Route(params=_meeting, role=Role.MEMBER, post_only=True, axe=False, reason="POST only"),
+    "meetings.attendees": Route(params=_meeting, role=Role.COORDINATOR),
+    "meetings.attendees_csv": Route(params=_meeting, role=Role.COORDINATOR, content=CSV, axe=False,
+                                    reason="CSV download of the attendee list"),
+    "meetings.attendance": Route(params=_meeting, role=Role.COORDINATOR, post_only=True, axe=False,
+                                 reason="POST only"),
+    "meetings.settings": Route(params=_circle, role=Role.COORDINATOR),
+    # --- meetings: calendars ---
+    "meetings.meeting_ics": Route(params=_meeting, content=CALENDAR, axe=False, reason="iCalendar file"),
+    "meetings.personal_feed": Route(params=lambda w: {"token": w.calendar_token}, content=CALENDAR, axe=False,
+                                    reason="iCalendar feed for calendar apps"),
+    "meetings.circle_feed": Route(params=_circle, content=CALENDAR, axe=False,
+                                  reason="iCalendar feed for calendar apps"),
+    "meetings.my_calendar": Route(role=Role.MEMBER),
+    "meetings.new_calendar_token": Route(role=Role.MEMBER, post_only=True, axe=False, reason="POST only"),
+    # --- meetings: minutes, decisions, action items ---
+    "meetings.minutes_edit": Route(params=_meeting, role=Role.COORDINATOR),
+    "meetings.minutes_publish": Route(params=_meeting, role=Role.COORDINATOR, post_only=True, axe=False,
+                                      reason="POST only"),
+    "meetings.minutes_history": Route(params=_meeting, role=Role.COORDINATOR),
+    "meetings.minutes_revision": Route(params=lambda w: {**_meeting(w), "number": 1}, role=Role.COORDINATOR),
+    "meetings.minutes_restore": Route(params=lambda w: {**_meeting(w), "number": 1}, role=Role.COORDINATOR,
+                                      post_only=True, axe=False, reason="POST only"),
+    "meetings.minutes_editor": Route(params=_meeting, role=Role.COORDINATOR, post_only=True, axe=False,
+                                     reason="POST only"),
+    "meetings.decision_add": Route(params=_meeting, role=Role.COORDINATOR, post_only=True, axe=False,
+                                   reason="POST only"),
+    "meetings.decision_delete": Route(params=lambda w: {"decision_id": w.decision_id}, role=Role.COORDINATOR,
+                                      post_only=True, axe=False, reason="POST only"),
+    "meetings.action_add": Route(params=_meeting, role=Role.COORDINATOR, post_only=True, axe=False,
+                                 reason="POST only"),
+    "meetings.action_status": Route(params=lambda w: {"item_id": w.action_item_id}, role=Role.MEMBER,
+                                    post_only=True, axe=False, reason="POST only"),
+    "meetings.my_actions": Route(role=Role.MEMBER),
+    "meetings.circle_decisions": Route(params=_circle),
     # --- member directory ---
     "groups.directory": Route(role=Role.MEMBER),
     "groups.member": Route(params=lambda w: {"user_id": w.member.id}, role=Role.MEMBER),

@@ -26,4 +26,4 @@ def _home_slot(**_context):
     return render_template("groups/_home.html", rows=services.my_circles(current_user))
 
 
-slots.register("home", _home_slot)
+slots.register("home", _home_slot, order=10)

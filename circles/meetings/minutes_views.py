@@ -1,1 +1,345 @@
-"""(being written)"""
+"""Minutes, decisions and action items: pages and POST endpoints, and the slots on the meeting page, the
+circle page and the home page. Each view: load (404), authorise (403), validate, one service, commit,
+flash, redirect."""
+
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from circles.accounts.models import User
+from circles.core import revisions, slots
+from circles.core.db import db
+from circles.core.permissions import can, require
+from circles.core.setup import EmptyForm
+from circles.meetings import bp
+from circles.meetings import minutes as services
+from circles.meetings.minutes import (
+    ActionItemForm,
+    ActionStatusForm,
+    DecisionDeleteForm,
+    DecisionForm,
+    EditorForm,
+    MinutesForm,
+)
+from circles.meetings.models import ActionItem, Decision, Meeting
+from circles.meetings.queries import meeting_or_404
+
+#: Prefixes keep the ids of the forms on the meeting page apart.
+DECISION_PREFIX = "besluit"
+ACTION_PREFIX = "actiepunt"
+EDITOR_PREFIX = "notulist"
+
+
+def _meeting_page(meeting: Meeting, status: int):
+    """The meeting page again (M1's view), with this request's bound forms (in ``g``) and a 4xx status."""
+    view = current_app.view_functions.get("meetings.show")
+    if view is None:  # the meeting page does not exist (yet): the status alone
+        abort(status)
+    response = make_response(view(meeting_id=meeting.id))
+    response.status_code = status
+    return response
+
+
+def _keep_form(name: str, form) -> None:
+    g.setdefault("minutes_forms", {})[name] = form
+
+
+def _show(meeting: Meeting):
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+# --- Minutes -------------------------------------------------------------------------------------
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/verslag", methods=["GET", "POST"])
+@login_required
+def minutes_edit(meeting_id: int):
+    """Write the minutes. The form carries the revision it started from: a save after someone else's
+    is refused (409) with the editor's own text kept and the other version shown, to merge."""
+    meeting = meeting_or_404(meeting_id)
+    require("minutes.edit", meeting)
+    minutes = services.minutes_of(meeting)
+    form = MinutesForm(body=minutes.body if minutes else "", revision=str(minutes.revision if minutes else 0))
+    if form.validate_on_submit():
+        try:
+            services.save_minutes(meeting, current_user, form.body.data or "", based_on=int(form.revision.data))
+            db.session.commit()
+        except (revisions.StaleEdit, IntegrityError):
+            db.session.rollback()
+            return _conflict_page(meeting, form)
+        flash(_("Het verslag is opgeslagen."), "success")
+        return _show(meeting)
+    return render_template("meetings/minutes_edit.html", meeting=meeting, minutes=minutes, form=form,
+                           conflict=None), 422 if form.errors else 200
+
+
+def _conflict_page(meeting: Meeting, form: MinutesForm):
+    """409: someone saved in between. The textarea keeps what this editor typed; the hidden revision
+    moves on to the latest, so saving again after merging works."""
+    minutes = services.minutes_of(meeting)
+    latest = services.latest_revision(minutes)
+    if latest is not None:
+        form.revision.data = str(latest.number)
+    theirs = (latest.content or {}).get("body", "") if latest else ""
+    return render_template("meetings/minutes_edit.html", meeting=meeting, minutes=minutes, form=form,
+                           conflict=latest, conflict_diff=revisions.diff_html(theirs, form.body.data or "")), 409
+
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/verslag/publiceren", methods=["POST"])
+@login_required
+def minutes_publish(meeting_id: int):
+    """Publish the draft: from now on everyone who sees the meeting reads the minutes."""
+    meeting = meeting_or_404(meeting_id)
+    require("minutes.edit", meeting)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.publish_minutes(meeting, current_user)
+        db.session.commit()
+    except services.MinutesError as err:
+        db.session.rollback()
+        flash(str(err.message), "error")
+        return _meeting_page(meeting, err.status)
+    except IntegrityError:
+        db.session.rollback()
+        flash(_("Iemand anders sloeg het verslag net op. Bekijk het en publiceer opnieuw."), "error")
+        return _meeting_page(meeting, 409)
+    flash(_("Het verslag is gepubliceerd."), "success")
+    return _show(meeting)
+
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/verslag/geschiedenis")
+@login_required
+def minutes_history(meeting_id: int):
+    """Every saved version with who and when (for the minutes' editors)."""
+    meeting = meeting_or_404(meeting_id)
+    require("minutes.edit", meeting)
+    minutes = services.minutes_of(meeting)
+    history = services.minutes_history(minutes) if minutes else []
+    return render_template("meetings/minutes_history.html", meeting=meeting, minutes=minutes, history=history)
+
+
+def _revision_or_404(meeting: Meeting, number: int):
+    minutes = services.minutes_of(meeting)
+    revision = services.revision_of(minutes, number)
+    if revision is None:
+        abort(404)
+    return minutes, revision
+
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/verslag/versies/<int:number>")
+@login_required
+def minutes_revision(meeting_id: int, number: int):
+    """One version, with what changed against the one before and against the current text."""
+    meeting = meeting_or_404(meeting_id)
+    require("minutes.edit", meeting)
+    minutes, revision = _revision_or_404(meeting, number)
+    previous = services.revision_of(minutes, number - 1)
+    body = (revision.content or {}).get("body", "")
+    previous_body = (previous.content or {}).get("body", "") if previous else ""
+    return render_template("meetings/minutes_revision.html", meeting=meeting, minutes=minutes, revision=revision,
+                           previous=previous, diff_previous=revisions.diff_html(previous_body, body),
+                           diff_current=revisions.diff_html(body, minutes.body))
+
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/verslag/versies/<int:number>/terugzetten", methods=["POST"])
+@login_required
+def minutes_restore(meeting_id: int, number: int):
+    """Restore an old version: a new version with its text (nothing is lost)."""
+    meeting = meeting_or_404(meeting_id)
+    require("minutes.edit", meeting)
+    _minutes, revision = _revision_or_404(meeting, number)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.restore_revision(meeting, current_user, revision)
+        db.session.commit()
+    except (revisions.StaleEdit, IntegrityError):
+        db.session.rollback()
+        flash(_("Iemand anders sloeg het verslag net op. Bekijk de geschiedenis en probeer het opnieuw."), "error")
+        minutes = services.minutes_of(meeting)
+        return render_template("meetings/minutes_history.html", meeting=meeting, minutes=minutes,
+                               history=services.minutes_history(minutes)), 409
+    flash(_("Versie %(n)s is teruggezet als nieuwe versie.", n=number), "success")
+    return redirect(url_for("meetings.minutes_history", meeting_id=meeting.id))
+
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/notulist", methods=["POST"])
+@login_required
+def minutes_editor(meeting_id: int):
+    """A coordinator designates a member of the meeting's circle(s) to write the minutes."""
+    meeting = meeting_or_404(meeting_id)
+    require("meeting.manage", meeting)
+    form = EditorForm(prefix=EDITOR_PREFIX)
+    form.fill_choices(services.eligible_members(meeting))
+    if not form.validate_on_submit():
+        _keep_form("editor", form)
+        return _meeting_page(meeting, 422)
+    user = db.session.get(User, form.user_id.data) if form.user_id.data else None
+    try:
+        services.set_minutes_editor(meeting, current_user, user)
+    except services.MinutesError as err:
+        db.session.rollback()
+        form.user_id.errors = [*form.user_id.errors, err.message]
+        _keep_form("editor", form)
+        return _meeting_page(meeting, err.status)
+    db.session.commit()
+    if user is None:
+        flash(_("Er is geen notulist meer; coördinatoren schrijven het verslag."), "success")
+    else:
+        flash(_("%(name)s mag het verslag schrijven.", name=user.name), "success")
+    return _show(meeting)
+
+
+# --- Decisions -----------------------------------------------------------------------------------
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/besluiten", methods=["POST"])
+@login_required
+def decision_add(meeting_id: int):
+    """Record a decision taken at the meeting (coordinators and the minutes editor)."""
+    meeting = meeting_or_404(meeting_id)
+    require("minutes.edit", meeting)
+    form = DecisionForm(prefix=DECISION_PREFIX)
+    if not form.validate_on_submit():
+        _keep_form("decision", form)
+        return _meeting_page(meeting, 422)
+    services.add_decision(meeting, current_user, form.text.data)
+    db.session.commit()
+    flash(_("Het besluit is vastgelegd."), "success")
+    return _show(meeting)
+
+
+@bp.route("/besluiten/<int:decision_id>/verwijderen", methods=["POST"])
+@login_required
+def decision_delete(decision_id: int):
+    """Delete a decision; the form names the meeting it was shown on, so a forged id is refused."""
+    decision = db.get_or_404(Decision, decision_id)
+    meeting = meeting_or_404(decision.meeting_id)
+    require("minutes.edit", meeting)
+    form = DecisionDeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.meeting_id.data != str(decision.meeting_id):
+        abort(404)
+    services.delete_decision(current_user, decision)
+    db.session.commit()
+    flash(_("Het besluit is verwijderd."), "success")
+    return _show(meeting)
+
+
+@bp.route("/leercirkels/<slug>/besluiten")
+def circle_decisions(slug: str):
+    """Every decision of the circle's meetings and of the regional meetings it was invited to."""
+    from circles.groups.views import _load_circle
+
+    circle = _load_circle(slug)
+    return render_template("meetings/circle_decisions.html", circle=circle,
+                           decisions=services.circle_decisions(circle))
+
+
+# --- Action items --------------------------------------------------------------------------------
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/actiepunten", methods=["POST"])
+@login_required
+def action_add(meeting_id: int):
+    """Give a member of the circle an action item; they get an e-mail."""
+    meeting = meeting_or_404(meeting_id)
+    require("minutes.edit", meeting)
+    form = ActionItemForm(prefix=ACTION_PREFIX)
+    form.fill_choices(services.eligible_members(meeting))
+    if form.validate_on_submit():
+        owner = db.session.get(User, form.owner_id.data)
+        try:
+            services.add_action_item(meeting, current_user, text=form.text.data, owner=owner,
+                                     due_date=form.due_date.data)
+        except services.MinutesError as err:
+            db.session.rollback()
+            form.due_date.errors = [*form.due_date.errors, err.message]
+        else:
+            db.session.commit()
+            flash(_("Het actiepunt is toegevoegd. %(name)s krijgt bericht.", name=owner.name), "success")
+            return _show(meeting)
+    _keep_form("action", form)
+    return _meeting_page(meeting, 422)
+
+
+@bp.route("/actiepunten/<int:item_id>/status", methods=["POST"])
+@login_required
+def action_status(item_id: int):
+    """The owner (or a coordinator) marks an item done, or open again."""
+    item = db.get_or_404(ActionItem, item_id)
+    meeting = meeting_or_404(item.meeting_id)
+    require("action_item.update", item)
+    form = ActionStatusForm()
+    if not form.validate_on_submit():
+        flash(_("Kies een geldige status."), "error")
+        return _meeting_page(meeting, 422)
+    changed = services.set_action_status(current_user, item, form.status.data)
+    db.session.commit()
+    if changed:
+        flash(_("Het actiepunt is afgerond.") if item.is_done else _("Het actiepunt staat weer open."), "success")
+    if form.back.data == "mijn":
+        return redirect(url_for("meetings.my_actions"))
+    return _show(meeting)
+
+
+@bp.route("/mijn/actiepunten")
+@login_required
+def my_actions():
+    """My action items: open ones first (soonest due date first), then the ones done."""
+    items = services.my_action_items(current_user)
+    return render_template("meetings/my_action_items.html", items=items, today=services.today(),
+                           open_items=[i for i in items if not i.is_done], done_items=[i for i in items if i.is_done])
+
+
+# --- Slots ---------------------------------------------------------------------------------------
+
+def _meeting_slot(meeting: Meeting, **_context):
+    """On the meeting page: minutes (published, or the draft for editors), decisions, action items and
+    the previous meeting's open items."""
+    minutes = services.minutes_of(meeting)
+    may_edit = can(current_user, "minutes.edit", meeting)
+    forms = g.get("minutes_forms", {})
+    decision_form = action_form = editor_form = None
+    if may_edit:
+        members = services.eligible_members(meeting)
+        decision_form = forms.get("decision") or DecisionForm(formdata=None, prefix=DECISION_PREFIX)
+        action_form = forms.get("action")
+        if action_form is None:
+            action_form = ActionItemForm(formdata=None, prefix=ACTION_PREFIX)
+            action_form.fill_choices(members)
+        if can(current_user, "meeting.manage", meeting):
+            editor_form = forms.get("editor")
+            if editor_form is None:
+                editor_form = EditorForm(formdata=None, prefix=EDITOR_PREFIX, user_id=meeting.minutes_editor_id or 0)
+                editor_form.fill_choices(members)
+    previous = services.previous_meeting(meeting)
+    return render_template(
+        "meetings/_minutes_slot.html", meeting=meeting, minutes=minutes, may_edit=may_edit,
+        show_minutes=minutes is not None and can(current_user, "minutes.view", minutes),
+        decisions=services.meeting_decisions(meeting), items=services.meeting_action_items(meeting),
+        previous=previous, previous_items=services.open_items_of(previous), today=services.today(),
+        decision_form=decision_form, action_form=action_form, editor_form=editor_form,
+        editor=db.session.get(User, meeting.minutes_editor_id) if meeting.minutes_editor_id else None)
+
+
+def _circle_slot(circle, **_context):
+    """On the circle page: the latest published minutes and the number of open action items."""
+    return render_template("meetings/_circle_minutes_slot.html", circle=circle,
+                           minutes=services.latest_published_minutes(circle),
+                           open_count=services.open_action_count(circle))
+
+
+def _home_slot(**_context):
+    """On the home page: my open action items (at most five)."""
+    if not current_user.is_authenticated:
+        return ""
+    items = services.my_action_items(current_user, limit=5, only_open=True)
+    if not items:
+        return ""
+    return render_template("meetings/_home_actions_slot.html", items=items, today=services.today())
+
+
+slots.register("meeting_page", _meeting_slot)
+slots.register("circle_page", _circle_slot)
+slots.register("home", _home_slot)

@@ -1,1 +1,283 @@
-"""(being written)"""
+"""Meeting pages: the list, one meeting, scheduling (circle and regional, once or as a series),
+editing and cancelling; and the meetings parts of the circle page, circle cards and home page.
+Each view: load (404), authorise (403), validate, call one service, commit, flash, redirect."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from circles.core import slots
+from circles.core.db import db
+from circles.core.permissions import can, require
+from circles.extensions import login_manager
+from circles.groups import services as circle_services
+from circles.groups.models import Circle, Visibility
+from circles.meetings import bp, queries, services
+from circles.meetings.forms import (
+    CancelForm,
+    CircleMeetingEditForm,
+    CircleMeetingForm,
+    RegionalMeetingEditForm,
+    RegionalMeetingForm,
+)
+from circles.meetings.models import MEETING_KIND_LABELS, Meeting, MeetingKind
+from circles.reference.models import Region, Sector
+
+PER_PAGE = 20
+
+
+def _regions() -> list[Region]:
+    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
+
+
+def _sectors() -> list[Sector]:
+    return list(db.session.scalars(sa.select(Sector).order_by(Sector.position)))
+
+
+def _load_circle(slug: str) -> Circle:
+    """The circle, or 404 when it does not exist or the reader may not know it exists."""
+    circle = db.first_or_404(sa.select(Circle).where(Circle.slug == slug))
+    if not current_user.is_authenticated and circle.visibility == Visibility.PLATFORM:
+        abort(login_manager.unauthorized())
+    require("circle.view", circle, hide=True)
+    return circle
+
+
+def _form_page(template: str, form, status: int | None = None, **context):
+    return render_template(template, form=form, kind_labels=MEETING_KIND_LABELS, **context), \
+        status or (422 if form.errors else 200)
+
+
+def _refused(err: services.MeetingError, form) -> None:
+    """Undo, and put the service's message on the field it is about (or above the form)."""
+    db.session.rollback()
+    field = form[err.field] if err.field and err.field in form else None
+    if field is not None:
+        field.errors = [*field.errors, err.message]
+    else:
+        form.form_errors = [*form.form_errors, err.message]
+
+
+def _warn_overlaps(meetings: list[Meeting]) -> None:
+    """A warning, not a block: name the other meetings at the same time."""
+    others = services.overlapping(meetings)
+    if others:
+        from circles.core.timefmt import datetime_filter
+
+        names = "; ".join(f"{m.title} ({datetime_filter(m.starts_at)}–{datetime_filter(m.ends_at, 'HH:mm')})"
+                          for m in others[:5])
+        flash(_("Let op: deze bijeenkomst overlapt met %(names)s.", names=names), "warning")
+
+
+# --- The list ------------------------------------------------------------------------------------
+
+@bp.route("/bijeenkomsten")
+def index():
+    """Meetings the reader may see: upcoming first, or past ones; filter by region, sector, circle, kind."""
+    regions, sectors = _regions(), _sectors()
+    circles = circle_services.list_circles(current_user, include_archived=True)
+    args = {k: request.args.get(k, "", type=str).strip()[:120] for k in ("regio", "sector", "leercirkel", "soort")}
+    past = request.args.get("wanneer", "", type=str) == "voorbij"
+    notices = []
+    if args["regio"] and args["regio"] not in {r.code for r in regions}:
+        notices.append(_("De gekozen regio bestaat niet; er is niet op regio gefilterd."))
+        args["regio"] = ""
+    if args["sector"] and args["sector"] not in {s.code for s in sectors}:
+        notices.append(_("De gekozen sector bestaat niet; er is niet op sector gefilterd."))
+        args["sector"] = ""
+    circle = next((c for c in circles if c.slug == args["leercirkel"]), None) if args["leercirkel"] else None
+    if args["leercirkel"] and circle is None:
+        notices.append(_("De gekozen leercirkel bestaat niet of is niet zichtbaar; er is niet op leercirkel "
+                         "gefilterd."))
+        args["leercirkel"] = ""
+    if args["soort"] and args["soort"] not in {k.value for k in MeetingKind}:
+        notices.append(_("De gekozen soort bijeenkomst bestaat niet; er is niet op soort gefilterd."))
+        args["soort"] = ""
+    query = services.filter_meetings(queries.visible_meetings(current_user), past=past, region=args["regio"] or None,
+                                     sector=args["sector"] or None, circle=circle, kind=args["soort"] or None)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    if page.page > 1 and not page.items and page.total:
+        page = db.paginate(query, page=page.pages, per_page=PER_PAGE, error_out=False)
+    base_filters = {k: v for k, v in args.items() if v}
+    filters = dict(base_filters)
+    if past:
+        filters["wanneer"] = "voorbij"
+    return render_template("meetings/index.html", page=page, past=past, args=args, filters=filters,
+                           base_filters=base_filters, notices=notices,
+                           regions=regions, sectors=sectors, circles=[c for c in circles if c.is_active or c is circle],
+                           kind_labels=MEETING_KIND_LABELS)
+
+
+# --- One meeting ---------------------------------------------------------------------------------
+
+@bp.route("/bijeenkomsten/<int:meeting_id>")
+def show(meeting_id: int):
+    """Everything about one meeting, then what the other meetings modules add (RSVP, calendar, minutes)."""
+    meeting = queries.meeting_or_404(meeting_id)
+    return render_template("meetings/show.html", meeting=meeting, kind_labels=MEETING_KIND_LABELS)
+
+
+# --- Scheduling ----------------------------------------------------------------------------------
+
+@bp.route("/leercirkels/<slug>/bijeenkomsten/nieuw", methods=["GET", "POST"])
+@login_required
+def create(slug: str):
+    """A circle's coordinators schedule a meeting or webinar, once or as a series."""
+    circle = _load_circle(slug)
+    require("meeting.create", circle)
+    form = CircleMeetingForm()
+    if form.validate_on_submit():
+        try:
+            meetings = services.create_meeting(current_user, circle=circle, when=form.when(),
+                                               repeat=form.repeat_rule(), **form.fields())
+        except services.MeetingError as err:
+            _refused(err, form)
+        else:
+            db.session.commit()
+            _flash_created(meetings)
+            _warn_overlaps(meetings)
+            return redirect(url_for("meetings.show", meeting_id=meetings[0].id))
+    return _form_page("meetings/form.html", form, circle=circle, regional=False)
+
+
+def _regional_choices(form) -> None:
+    form.fill_choices(_regions(), circle_services.list_circles(current_user))
+
+
+def _invited(form) -> list[Circle]:
+    """The chosen circles; only circles the user may see are offered (the choices check that)."""
+    ids = [int(i) for i in form.invited.data or []]
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Circle).where(Circle.id.in_(ids)).order_by(Circle.name)))
+
+
+@bp.route("/bijeenkomsten/nieuw-regionaal", methods=["GET", "POST"])
+@login_required
+def create_regional():
+    """Platform coordinators organise a regional meeting (with the employer service point and UWV)
+    for circles they invite."""
+    require("meeting.create_regional")
+    form = RegionalMeetingForm()
+    _regional_choices(form)
+    if form.validate_on_submit():
+        try:
+            meetings = services.create_meeting(current_user, invited=_invited(form), when=form.when(),
+                                               repeat=form.repeat_rule(), **form.fields())
+        except services.MeetingError as err:
+            _refused(err, form)
+        else:
+            db.session.commit()
+            _flash_created(meetings)
+            _warn_overlaps(meetings)
+            return redirect(url_for("meetings.show", meeting_id=meetings[0].id))
+    return _form_page("meetings/form.html", form, circle=None, regional=True)
+
+
+def _flash_created(meetings: list[Meeting]) -> None:
+    if len(meetings) == 1:
+        flash(_("De bijeenkomst %(title)s is gepland.", title=meetings[0].title), "success")
+    else:
+        flash(_("De reeks %(title)s is gepland: %(num)d bijeenkomsten.", title=meetings[0].title,
+                num=len(meetings)), "success")
+
+
+# --- Editing and cancelling ----------------------------------------------------------------------
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id: int):
+    """Coordinators change a meeting, or it and the rest of its series; attendees get an e-mail."""
+    meeting = queries.meeting_or_404(meeting_id)
+    require("meeting.manage", meeting)
+    if meeting.is_cancelled:
+        flash(_("Deze bijeenkomst is afgezegd en kan niet meer worden gewijzigd."), "error")
+        return render_template("meetings/show.html", meeting=meeting, kind_labels=MEETING_KIND_LABELS), 409
+    regional = meeting.circle_id is None
+    form_class = RegionalMeetingEditForm if regional else CircleMeetingEditForm
+    # the stored values only fill the GET form: a POST that leaves a field out must not fall back on them
+    form = form_class(obj=meeting) if request.method == "GET" else form_class()
+    if regional:
+        _regional_choices(form)
+    if request.method == "GET":
+        form.fill_from(meeting)
+    if form.validate_on_submit():
+        scope = form.scope.data if meeting.series_id else "this"
+        invited = None
+        if regional:
+            # circles the editor cannot see stay invited (they are not offered as choices)
+            offered = {choice.value for choice in form.invited.choices}
+            hidden = [c for c in meeting.invited_circles if str(c.id) not in offered]
+            invited = _invited(form) + hidden
+        try:
+            results = services.update_meeting(current_user, meeting, when=form.when(), scope=scope,
+                                              invited=invited, **form.fields())
+        except services.MeetingError as err:
+            _refused(err, form)
+        else:
+            db.session.commit()
+            if not results:
+                flash(_("Er is niets gewijzigd."), "info")
+            elif len(results) == 1:
+                flash(_("De bijeenkomst is opgeslagen."), "success")
+            else:
+                flash(_("%(num)d bijeenkomsten van de reeks zijn opgeslagen.", num=len(results)), "success")
+            if results:
+                _warn_overlaps([m for m, _names in results])
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return _form_page("meetings/edit.html", form, meeting=meeting, regional=regional)
+
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/afzeggen", methods=["GET", "POST"])
+@login_required
+def cancel(meeting_id: int):
+    """Confirm, then cancel: the meeting stays visible as cancelled; attendees get an e-mail."""
+    meeting = queries.meeting_or_404(meeting_id)
+    require("meeting.manage", meeting)
+    form = CancelForm()
+    if meeting.is_cancelled:
+        flash(_("Deze bijeenkomst is al afgezegd."), "error")
+        return render_template("meetings/show.html", meeting=meeting, kind_labels=MEETING_KIND_LABELS), 409
+    if form.validate_on_submit():
+        try:
+            services.cancel_meeting(current_user, meeting, form.message.data or "")
+        except services.MeetingError as err:  # pragma: no cover - a cancel racing another
+            db.session.rollback()
+            flash(str(err.message), "error")
+            return render_template("meetings/show.html", meeting=meeting, kind_labels=MEETING_KIND_LABELS), err.status
+        db.session.commit()
+        flash(_("De bijeenkomst is afgezegd. Wie zich had aangemeld, krijgt een e-mail."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return _form_page("meetings/cancel.html", form, meeting=meeting)
+
+
+# --- Slots on other features' pages --------------------------------------------------------------
+
+def circle_page_slot(circle: Circle) -> Markup:
+    """The circle page: its next three meetings, a link to all, and for coordinators a link to plan one."""
+    return Markup(render_template("meetings/_m1_circle_page.html", circle=circle,
+                                  meetings=services.upcoming_for_circle(circle, limit=3),
+                                  may_create=can(current_user, "meeting.create", circle)))
+
+
+def circle_card_slot(circle: Circle) -> Markup:
+    """A circle card: the date of the next meeting. The starts of all circles are loaded in one
+    query on the first card and kept for the request, so a list of 50 cards costs one query too."""
+    starts_at = services.next_meeting_starts().get(circle.id)
+    if starts_at is None:
+        return Markup("")
+    return Markup(render_template("meetings/_m1_circle_card.html", starts_at=starts_at))
+
+
+def home_slot() -> Markup:
+    """The home page of a logged-in member: the next five meetings of their circles."""
+    if not current_user.is_authenticated:
+        return Markup("")
+    return Markup(render_template("meetings/_m1_home.html", meetings=services.upcoming_for_user(current_user, 5)))
+
+
+slots.register("circle_page", circle_page_slot, order=20)
+slots.register("circle_card", circle_card_slot, order=20)
+slots.register("home", home_slot, order=20)

@@ -1,0 +1,481 @@
+"""Meeting rules: scheduling (one meeting or a series), editing (one or "this and all following"),
+cancelling, overlaps, and the loading helpers the other meetings modules use.
+
+Plain functions with explicit arguments; they never touch the request or commit. Times come in as
+local Europe/Amsterdam dates and times and are stored as aware UTC.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from dateutil import rrule
+from flask import g, has_app_context
+from flask_babel import lazy_gettext as _l
+
+from circles.core import audit
+from circles.core.db import UTCDateTime, db, utcnow
+from circles.core.mail import queue_mail
+from circles.core.notifications import wants
+from circles.groups.models import Circle, Membership, MembershipState, circle_regions, circle_sectors
+from circles.meetings.models import Answer, Meeting, MeetingKind, Rsvp, meeting_circles
+
+TZ = ZoneInfo("Europe/Amsterdam")
+
+#: Limits a person would thank us for: a typo in a year (2206) or a capacity of a million is refused.
+MAX_CAPACITY = 5000
+PAST_DAYS = 366  #: a meeting that took place can still be recorded (for its minutes) up to a year later
+FUTURE_DAYS = 3 * 366  #: the first meeting at most about three years ahead
+SERIES_MAX_YEARS = 5  #: the last occurrence of a series at most five years ahead
+SERIES_MIN, SERIES_MAX = 2, 52
+INTERVAL_MIN, INTERVAL_MAX = 1, 12
+
+#: The fields a coordinator edits, with how they are named in the "what changed" e-mail.
+FIELD_LABELS = {
+    "title": _l("titel"),
+    "kind": _l("soort bijeenkomst"),
+    "time": _l("datum en tijd"),
+    "location_name": _l("locatie"),
+    "address": _l("adres"),
+    "accessibility": _l("toegankelijkheid"),
+    "online_url": _l("online link"),
+    "agenda": _l("agenda"),
+    "capacity": _l("maximum aantal deelnemers"),
+    "rsvp_deadline": _l("aanmelden kan tot"),
+    "partners": _l("partners"),
+    "region_code": _l("arbeidsmarktregio"),
+    "invited": _l("uitgenodigde leercirkels"),
+}
+#: Plain columns copied as they are.
+_SIMPLE = ("title", "kind", "location_name", "address", "accessibility", "online_url", "agenda", "capacity",
+           "region_code")
+_PARTNERS = ("partner_wsp", "partner_uwv", "partners_other")
+
+
+class MeetingError(ValueError):
+    """A rule was broken; ``field`` names the form field the message belongs to (or None)."""
+
+    def __init__(self, message, status: int = 422, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.field = field
+
+
+# --- Times ---------------------------------------------------------------------------------------
+
+def local_to_utc(day: date, at: time) -> datetime:
+    """A local Amsterdam date and wall-clock time as aware UTC."""
+    return datetime.combine(day, at, tzinfo=TZ).astimezone(ZoneInfo("UTC"))
+
+
+def to_local(value: datetime) -> datetime:
+    return value.astimezone(TZ)
+
+
+@dataclass
+class When:
+    """What the form says about time: a local date, start and end time, and an optional deadline."""
+
+    day: date
+    start: time
+    end: time
+    deadline_day: date | None = None
+    deadline_time: time | None = None
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> "When":
+        start, end = to_local(meeting.starts_at), to_local(meeting.ends_at)
+        deadline = to_local(meeting.rsvp_deadline) if meeting.rsvp_deadline else None
+        return cls(start.date(), start.time().replace(tzinfo=None), end.time().replace(tzinfo=None),
+                   deadline.date() if deadline else None, deadline.time().replace(tzinfo=None) if deadline else None)
+
+    @property
+    def starts_at(self) -> datetime:
+        return local_to_utc(self.day, self.start)
+
+    @property
+    def ends_at(self) -> datetime:
+        return local_to_utc(self.day, self.end)
+
+    @property
+    def rsvp_deadline(self) -> datetime | None:
+        if self.deadline_day is None:
+            return None
+        return local_to_utc(self.deadline_day, self.deadline_time or time(23, 59))
+
+
+@dataclass
+class Repeat:
+    """A series: every ``interval`` weeks, or every month on the same day; ``count`` times or until ``until``."""
+
+    every: str  #: "weeks" or "month"
+    interval: int = 1
+    count: int | None = None
+    until: date | None = None
+
+
+def check_when(when: When, *, today: date | None = None) -> None:
+    """End after start, a deadline before the start, and a date within reason (see the limits above)."""
+    today = today or to_local(utcnow()).date()
+    if when.end <= when.start:
+        raise MeetingError(_l("De eindtijd moet na de begintijd liggen."), field="end_time")
+    if when.day < today - timedelta(days=PAST_DAYS):
+        raise MeetingError(_l("De datum ligt meer dan een jaar in het verleden. Controleer het jaartal."),
+                           field="date")
+    if when.day > today + timedelta(days=FUTURE_DAYS):
+        raise MeetingError(_l("De datum ligt meer dan drie jaar in de toekomst. Controleer het jaartal."),
+                           field="date")
+    if when.deadline_day is not None and when.rsvp_deadline >= when.starts_at:
+        raise MeetingError(_l("Aanmelden moet kunnen sluiten vóór de bijeenkomst begint."),
+                           field="rsvp_deadline_date")
+
+
+def check_capacity(capacity: int | None) -> None:
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise MeetingError(_l("Het maximum aantal deelnemers is een getal van 1 tot en met %(max)s, of leeg.",
+                              max=MAX_CAPACITY), field="capacity")
+
+
+def series_starts(when: When, repeat: Repeat) -> tuple[list[datetime], str]:
+    """The local start of every occurrence (the rule is applied in LOCAL time, so 14:00 stays 14:00
+    across the change to or from summer time) and the RRULE text that made them."""
+    if repeat.every not in ("weeks", "month"):
+        raise MeetingError(_l("Kies hoe de bijeenkomst zich herhaalt."), field="repeat")
+    if repeat.every == "weeks" and not INTERVAL_MIN <= repeat.interval <= INTERVAL_MAX:
+        raise MeetingError(_l("Herhaal elke 1 tot en met 12 weken."), field="repeat_interval")
+    if (repeat.count is None) == (repeat.until is None):
+        raise MeetingError(_l("Vul een aantal keren óf een einddatum in voor de reeks."), field="repeat_count")
+    if repeat.count is not None and not SERIES_MIN <= repeat.count <= SERIES_MAX:
+        raise MeetingError(_l("Een reeks heeft 2 tot en met 52 bijeenkomsten."), field="repeat_count")
+    if repeat.until is not None:
+        if repeat.until <= when.day:
+            raise MeetingError(_l("De einddatum van de reeks moet na de eerste bijeenkomst liggen."),
+                               field="repeat_until")
+        if repeat.until > when.day + timedelta(days=SERIES_MAX_YEARS * 366):
+            raise MeetingError(_l("Een reeks duurt hoogstens vijf jaar."), field="repeat_until")
+    first = datetime.combine(when.day, when.start)  # naive local: the rule counts in wall-clock time
+    kwargs = {"dtstart": first}
+    if repeat.count is not None:
+        kwargs["count"] = repeat.count
+    else:
+        kwargs["until"] = datetime.combine(repeat.until, time(23, 59, 59))
+    if repeat.every == "weeks":
+        rule = rrule.rrule(rrule.WEEKLY, interval=repeat.interval, **kwargs)
+    else:  # same day of the month; months without that day (the 31st) are skipped, as in RFC 5545
+        rule = rrule.rrule(rrule.MONTHLY, bymonthday=when.day.day, **kwargs)
+    starts = list(rule[:SERIES_MAX + 1])
+    if len(starts) > SERIES_MAX:
+        raise MeetingError(_l("Een reeks heeft hoogstens 52 bijeenkomsten. Kies een eerdere einddatum."),
+                           field="repeat_until")
+    if len(starts) < SERIES_MIN:
+        raise MeetingError(_l("Met deze einddatum is er maar één bijeenkomst. Kies een latere einddatum."),
+                           field="repeat_until")
+    text = next(line for line in str(rule).splitlines() if line.startswith("RRULE:"))
+    return starts, text.removeprefix("RRULE:")
+
+
+# --- Creating ------------------------------------------------------------------------------------
+
+def _apply(meeting: Meeting, fields: dict) -> None:
+    for name in (*_SIMPLE, *_PARTNERS):
+        if name in fields:
+            setattr(meeting, name, fields[name])
+
+
+def create_meeting(creator, *, when: When, circle: Circle | None = None, invited=(), repeat: Repeat | None = None,
+                   **fields) -> list[Meeting]:
+    """Schedule a meeting of ``circle`` (or, without a circle, a regional meeting for ``invited``
+    circles in ``fields['region_code']``), once or as a series. Returns the meetings, first first."""
+    check_when(when)
+    check_capacity(fields.get("capacity"))
+    if circle is None:
+        if not fields.get("region_code"):
+            raise MeetingError(_l("Kies de arbeidsmarktregio."), field="region")
+        if not invited:
+            raise MeetingError(_l("Nodig minstens één leercirkel uit."), field="invited")
+        fields["kind"] = MeetingKind.REGIONAL
+    elif fields.get("kind", MeetingKind.CIRCLE) not in (MeetingKind.CIRCLE, MeetingKind.WEBINAR):
+        raise MeetingError(_l("Kies een geldige soort bijeenkomst."), field="kind")
+    if repeat is None:
+        local_starts, rule_text, series_id = [datetime.combine(when.day, when.start)], "", None
+    else:
+        local_starts, rule_text = series_starts(when, repeat)
+        series_id = str(uuid.uuid4())
+    duration = datetime.combine(when.day, when.end) - datetime.combine(when.day, when.start)
+    deadline_before = when.starts_at - when.rsvp_deadline if when.rsvp_deadline else None
+    meetings = []
+    for local in local_starts:
+        starts_at = local_to_utc(local.date(), local.time())
+        end_local = local + duration
+        meeting = Meeting(circle=circle, starts_at=starts_at, ends_at=local_to_utc(end_local.date(), end_local.time()),
+                          series_id=series_id, series_rule=rule_text, sequence=0,
+                          created_by_id=getattr(creator, "id", None),
+                          rsvp_deadline=starts_at - deadline_before if deadline_before is not None else None)
+        _apply(meeting, {"kind": MeetingKind.CIRCLE, **fields})
+        if circle is None:
+            meeting.invited_circles = list(invited)
+        db.session.add(meeting)
+        meetings.append(meeting)
+    db.session.flush()
+    audit.record("meeting.create", actor=creator, obj_type="meeting", obj_id=meetings[0].id,
+                 title=meetings[0].title, occurrences=len(meetings))
+    return meetings
+
+
+# --- Editing -------------------------------------------------------------------------------------
+
+def _snapshot(meeting: Meeting) -> dict:
+    return {
+        **{name: getattr(meeting, name) for name in _SIMPLE},
+        "time": (meeting.starts_at, meeting.ends_at),
+        "rsvp_deadline": meeting.rsvp_deadline,
+        "partners": tuple(getattr(meeting, name) for name in _PARTNERS),
+        "invited": sorted(c.id for c in meeting.invited_circles) if meeting.circle_id is None else [],
+    }
+
+
+def later_in_series(meeting: Meeting) -> list[Meeting]:
+    """The occurrences of the meeting's series after it that are not cancelled."""
+    if not meeting.series_id:
+        return []
+    return list(db.session.scalars(
+        sa.select(Meeting).where(Meeting.series_id == meeting.series_id, Meeting.starts_at > meeting.starts_at,
+                                 Meeting.cancelled_at.is_(None), Meeting.id != meeting.id)
+        .order_by(Meeting.starts_at)))
+
+
+def update_meeting(editor, meeting: Meeting, *, when: When, scope: str = "this", invited=None,
+                   **fields) -> list[tuple[Meeting, list[str]]]:
+    """Save the edit; with ``scope="following"`` the changed fields (and the same shift of the date
+    and of the local start and end times) also go to every later occurrence of the series. Every
+    meeting that changed gets ``sequence + 1`` and its yes/maybe attendees an e-mail with the new
+    .ics. Returns (meeting, changed field names) for each meeting that changed."""
+    if meeting.is_cancelled:
+        raise MeetingError(_l("Deze bijeenkomst is afgezegd en kan niet meer worden gewijzigd."), status=409)
+    check_when(when)
+    check_capacity(fields.get("capacity"))
+    if meeting.circle_id is None:
+        fields["kind"] = MeetingKind.REGIONAL
+        if invited is not None and not invited:
+            raise MeetingError(_l("Nodig minstens één leercirkel uit."), field="invited")
+    elif fields.get("kind", meeting.kind) not in (MeetingKind.CIRCLE, MeetingKind.WEBINAR):
+        raise MeetingError(_l("Kies een geldige soort bijeenkomst."), field="kind")
+    old_when = When.of(meeting)
+    before = _snapshot(meeting)
+    _apply(meeting, fields)
+    meeting.starts_at, meeting.ends_at, meeting.rsvp_deadline = when.starts_at, when.ends_at, when.rsvp_deadline
+    if invited is not None and meeting.circle_id is None:
+        meeting.invited_circles = list(invited)
+    after = _snapshot(meeting)
+    changed = [name for name in after if after[name] != before[name]]
+    results = []
+    if changed:
+        results.append((meeting, changed))
+    if scope == "following" and changed:
+        results += _update_following(meeting, old_when, when, before, after, changed)
+    for m, names in results:
+        m.sequence = (m.sequence or 0) + 1
+        audit.record("meeting.update", actor=editor, obj_type="meeting", obj_id=m.id, fields=names)
+    db.session.flush()
+    for m, names in results:
+        notify_change(m, names)
+        if "capacity" in names:
+            _give_new_places(m)
+    return results
+
+
+def _give_new_places(meeting: Meeting) -> None:
+    """A larger (or no) capacity: the first people on the waiting list move up and are told."""
+    from circles.meetings import rsvp  # rsvp builds on this module; imported here to avoid a cycle
+
+    rsvp.lock_meeting(meeting)
+    rsvp.fill_free_places(meeting)
+
+
+def _update_following(meeting: Meeting, old: When, new: When, before: dict, after: dict,
+                      changed: list[str]) -> list[tuple[Meeting, list[str]]]:
+    """Apply the fields that changed on ``meeting`` to later occurrences: values as they are, time
+    as the same shift of the date and the new local start and end time of day."""
+    day_shift = new.day - old.day
+    deadline_before = new.starts_at - new.rsvp_deadline if new.rsvp_deadline else None
+    results = []
+    for other in later_in_series(meeting):
+        other_before = _snapshot(other)
+        for name in changed:
+            if name in _SIMPLE:
+                setattr(other, name, getattr(meeting, name))
+            elif name == "partners":
+                for p in _PARTNERS:
+                    setattr(other, p, getattr(meeting, p))
+            elif name == "invited":
+                other.invited_circles = list(meeting.invited_circles)
+        if "time" in changed:
+            day = to_local(other.starts_at).date() + day_shift
+            other.starts_at, other.ends_at = local_to_utc(day, new.start), local_to_utc(day, new.end)
+        if "time" in changed or "rsvp_deadline" in changed:
+            other.rsvp_deadline = other.starts_at - deadline_before if deadline_before is not None else None
+        names = [n for n, v in _snapshot(other).items() if v != other_before[n]]
+        if names:
+            results.append((other, names))
+    return results
+
+
+# --- Cancelling ----------------------------------------------------------------------------------
+
+def cancel_meeting(user, meeting: Meeting, message: str = "") -> None:
+    """Cancel: the meeting stays, marked cancelled; yes/maybe attendees get an e-mail with a CANCEL .ics."""
+    if meeting.is_cancelled:
+        raise MeetingError(_l("Deze bijeenkomst is al afgezegd."), status=409)
+    meeting.cancelled_at = utcnow()
+    meeting.sequence = (meeting.sequence or 0) + 1
+    audit.record("meeting.cancel", actor=user, obj_type="meeting", obj_id=meeting.id, title=meeting.title)
+    db.session.flush()
+    _notify(meeting, "meetings/email/cancelled", _l("Afgezegd: %(title)s", title=meeting.title), "CANCEL",
+            message=message)
+
+
+# --- E-mail --------------------------------------------------------------------------------------
+
+def attendees_to_notify(meeting: Meeting) -> list:
+    """Everyone who said yes (also on the waiting list) or maybe, by name."""
+    rsvps = db.session.scalars(
+        sa.select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.answer.in_([Answer.YES, Answer.MAYBE]))
+    ).all()
+    return sorted((r.user for r in rsvps), key=lambda u: (u.name, u.id))
+
+
+def _ics(meeting: Meeting, method: str) -> list[tuple[str, str, bytes]]:
+    """The .ics attachment, once the calendar module exists (built by another engineer)."""
+    try:
+        from circles.meetings.calendar import meeting_ics
+    except ImportError:  # pragma: no cover - only before calendar.py is there
+        return []
+    return [("bijeenkomst.ics", f"text/calendar; method={method}", meeting_ics(meeting, method=method))]
+
+
+def _notify(meeting: Meeting, template: str, subject, method: str, **context) -> int:
+    attachments = _ics(meeting, method)
+    sent = 0
+    for user in attendees_to_notify(meeting):
+        if not wants(user, "meeting_changes"):
+            continue
+        queue_mail(user.email, subject, template, locale=user.locale, attachments=attachments,
+                   recipient=user, meeting=meeting, **context)
+        sent += 1
+    return sent
+
+
+def notify_change(meeting: Meeting, changed: list[str]) -> int:
+    labels = [FIELD_LABELS[name] for name in changed if name in FIELD_LABELS]
+    return _notify(meeting, "meetings/email/changed", _l("Gewijzigd: %(title)s", title=meeting.title), "REQUEST",
+                   changes=labels)
+
+
+# --- Overlaps ------------------------------------------------------------------------------------
+
+def overlapping(meetings: list[Meeting]) -> list[Meeting]:
+    """Other meetings (not cancelled) of the same circle, or regional meetings of the same region,
+    whose time overlaps one of ``meetings``. One query."""
+    conditions = []
+    for m in meetings:
+        if m.is_cancelled:
+            continue
+        same = (Meeting.circle_id == m.circle_id if m.circle_id is not None
+                else sa.and_(Meeting.circle_id.is_(None), Meeting.region_code == m.region_code))
+        conditions.append(sa.and_(same, Meeting.starts_at < m.ends_at, Meeting.ends_at > m.starts_at))
+    if not conditions:
+        return []
+    own = [m.id for m in meetings]
+    return list(db.session.scalars(
+        sa.select(Meeting).where(sa.or_(*conditions), Meeting.cancelled_at.is_(None), Meeting.id.not_in(own))
+        .order_by(Meeting.starts_at)))
+
+
+# --- Loading -------------------------------------------------------------------------------------
+
+def _of_circle(circle_id):
+    """SQL: the meeting belongs to the circle, as its own or as an invited circle."""
+    return sa.or_(Meeting.circle_id == circle_id,
+                  sa.exists().where(meeting_circles.c.meeting_id == Meeting.id,
+                                    meeting_circles.c.circle_id == circle_id))
+
+
+def upcoming_for_circle(circle: Circle, limit: int = 3) -> list[Meeting]:
+    """The next meetings of the circle (its own and regional ones it is invited to) that are not
+    cancelled, soonest first. One query."""
+    return list(db.session.scalars(
+        sa.select(Meeting).where(_of_circle(circle.id), Meeting.starts_at >= utcnow(), Meeting.cancelled_at.is_(None))
+        .order_by(Meeting.starts_at, Meeting.id).limit(limit)))
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The latest earlier meeting (not cancelled) of the same circle; for a regional meeting, the
+    latest earlier regional meeting of the same region."""
+    same = (Meeting.circle_id == meeting.circle_id if meeting.circle_id is not None
+            else sa.and_(Meeting.circle_id.is_(None), Meeting.region_code == meeting.region_code))
+    return db.session.scalar(
+        sa.select(Meeting).where(same, Meeting.starts_at < meeting.starts_at, Meeting.cancelled_at.is_(None),
+                                 Meeting.id != meeting.id)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1))
+
+
+def next_meeting_starts() -> dict[int, datetime]:
+    """Circle id -> start of its next meeting (not cancelled), for every circle, in one query; cached
+    for the request so a list of circle cards does not ask once per card."""
+    cache_key = "meetings_next_by_circle"
+    if has_app_context() and cache_key in g:
+        return g.get(cache_key)
+    now = utcnow()
+    own = (sa.select(Meeting.circle_id.label("circle_id"), Meeting.starts_at.label("starts_at"))
+           .where(Meeting.circle_id.is_not(None), Meeting.starts_at >= now, Meeting.cancelled_at.is_(None)))
+    invited = (sa.select(meeting_circles.c.circle_id.label("circle_id"), Meeting.starts_at.label("starts_at"))
+               .join(Meeting, Meeting.id == meeting_circles.c.meeting_id)
+               .where(Meeting.starts_at >= now, Meeting.cancelled_at.is_(None)))
+    both = sa.union_all(own, invited).subquery()
+    rows = db.session.execute(sa.select(both.c.circle_id, sa.type_coerce(sa.func.min(both.c.starts_at), UTCDateTime))
+                              .group_by(both.c.circle_id)).all()
+    result = dict(rows)
+    if has_app_context():
+        setattr(g, cache_key, result)
+    return result
+
+
+def upcoming_for_user(user, limit: int = 5) -> list[Meeting]:
+    """The next meetings (not cancelled) of the circles the user is an active member of. One query."""
+    mine = sa.select(Membership.circle_id).where(Membership.user_id == user.id,
+                                                 Membership.state == MembershipState.ACTIVE)
+    in_mine = sa.or_(Meeting.circle_id.in_(mine),
+                     sa.exists().where(meeting_circles.c.meeting_id == Meeting.id,
+                                       meeting_circles.c.circle_id.in_(mine)))
+    return list(db.session.scalars(
+        sa.select(Meeting).where(in_mine, Meeting.starts_at >= utcnow(), Meeting.cancelled_at.is_(None))
+        .order_by(Meeting.starts_at, Meeting.id).limit(limit)))
+
+
+def filter_meetings(query: sa.Select, *, past: bool = False, region: str | None = None, sector: str | None = None,
+                    circle: Circle | None = None, kind: str | None = None) -> sa.Select:
+    """Narrow a select of meetings: upcoming (soonest first) or past (latest first), and by region
+    (a regional meeting's region or a circle's region), sector (of its circles), circle and kind."""
+    now = utcnow()
+    if past:
+        query = query.where(Meeting.starts_at < now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    else:
+        query = query.where(Meeting.starts_at >= now).order_by(Meeting.starts_at, Meeting.id)
+    if region:
+        query = query.where(sa.or_(
+            Meeting.region_code == region,
+            sa.exists().where(circle_regions.c.circle_id == Meeting.circle_id, circle_regions.c.region_code == region)))
+    if sector:
+        query = query.where(sa.or_(
+            sa.exists().where(circle_sectors.c.circle_id == Meeting.circle_id, circle_sectors.c.sector_code == sector),
+            sa.exists().where(meeting_circles.c.meeting_id == Meeting.id,
+                              circle_sectors.c.circle_id == meeting_circles.c.circle_id,
+                              circle_sectors.c.sector_code == sector)))
+    if circle is not None:
+        query = query.where(_of_circle(circle.id))
+    if kind:
+        query = query.where(Meeting.kind == kind)
+    return query
