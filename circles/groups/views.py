@@ -17,18 +17,11 @@ from circles.extensions import login_manager
 from circles.groups import bp, services
 from circles.groups.forms import CircleForm, CircleRoleForm, DeclineForm, InviteForm, JoinRequestForm
 from circles.groups.models import Circle, CircleStatus, Invitation, Membership, MembershipState, Visibility
-from circles.reference.models import Municipality, Region, Sector
+from circles.reference.models import Municipality, Sector
+from circles.reference.services import regions_by_name, sectors_in_order
 
 
-def _sectors() -> list[Sector]:
-    return list(db.session.scalars(sa.select(Sector).order_by(Sector.position)))
-
-
-def _regions() -> list[Region]:
-    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
-
-
-def _load_circle(slug: str) -> Circle:
+def load_circle(slug: str) -> Circle:
     """The circle, or 404 when it does not exist or the reader may not know it exists. A circle for
     platform members sends an anonymous visitor to the log-in page instead."""
     circle = db.first_or_404(sa.select(Circle).where(Circle.slug == slug))
@@ -73,7 +66,7 @@ def _refused(err: services.CircleError, page, circle: Circle):
 @bp.route("/leercirkels")
 def index():
     """Circles the reader may see, grouped by sector; filter by sector, region or my region; search."""
-    sectors, regions = _sectors(), _regions()
+    sectors, regions = sectors_in_order(), regions_by_name()
     sector_codes, region_codes = {s.code for s in sectors}, {r.code for r in regions}
     sector = request.args.get("sector", "", type=str)
     region = request.args.get("regio", "", type=str)
@@ -117,7 +110,7 @@ def sector(code: str):
 @bp.route("/leercirkels/<slug>")
 def show(slug: str):
     """About, coordinators, members (for those who may see them) and what the other features add."""
-    return _show_page(_load_circle(slug))
+    return _show_page(load_circle(slug))
 
 
 @bp.route("/leercirkels/nieuw", methods=["GET", "POST"])
@@ -126,7 +119,7 @@ def create():
     """A coordinator starts a circle and becomes its first coordinator."""
     require("circle.create")
     form = CircleForm(status=CircleStatus.ACTIVE.value)
-    form.fill_choices(_sectors(), _regions())
+    form.fill_choices(sectors_in_order(), regions_by_name())
     if form.validate_on_submit():
         try:
             circle = services.create_circle(current_user, **_circle_fields(form))
@@ -150,10 +143,10 @@ def _circle_fields(form: CircleForm) -> dict:
 @login_required
 def edit(slug: str):
     """Coordinators edit the description, goals, sectors, regions, visibility, join policy and status."""
-    circle = _load_circle(slug)
+    circle = load_circle(slug)
     require("circle.edit", circle)
     form = CircleForm(obj=circle, sectors=[s.code for s in circle.sectors], regions=[r.code for r in circle.regions])
-    form.fill_choices(_sectors(), _regions())
+    form.fill_choices(sectors_in_order(), regions_by_name())
     if form.validate_on_submit():
         try:
             services.update_circle(current_user, circle, status=form.status.data, **_circle_fields(form))
@@ -173,7 +166,7 @@ def edit(slug: str):
 @login_required
 def join(slug: str):
     """Join an open circle at once, or ask to join an on-request circle (with an optional motivation)."""
-    circle = _load_circle(slug)
+    circle = load_circle(slug)
     membership = services.membership_of(current_user, circle)
     if membership is not None:
         flash(_("U bent al lid van deze leercirkel.") if membership.is_active
@@ -201,7 +194,7 @@ def join(slug: str):
 @login_required
 def leave(slug: str):
     """Leave the circle, or withdraw a request. The last coordinator cannot leave."""
-    circle = _load_circle(slug)
+    circle = load_circle(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
     require("circle.leave", circle)
@@ -220,13 +213,13 @@ def leave(slug: str):
 @login_required
 def manage(slug: str):
     """Pending requests, members and roles, invitations: the coordinator's page."""
-    circle = _load_circle(slug)
+    circle = load_circle(slug)
     require("circle.manage_members", circle)
     return _manage_page(circle)
 
 
 def _managed(slug: str, membership_id: int | None = None):
-    circle = _load_circle(slug)
+    circle = load_circle(slug)
     require("circle.manage_members", circle)
     return circle, (_load_membership(circle, membership_id) if membership_id is not None else None)
 
@@ -367,7 +360,7 @@ def invitation(token: str):
 @login_required
 def log(slug: str):
     """Who changed which membership or role, and when."""
-    circle = _load_circle(slug)
+    circle = load_circle(slug)
     require("circle.view_log", circle)
     actor, subject = aliased(User), aliased(User)
     rows = db.session.execute(
@@ -409,8 +402,8 @@ def directory():
             query = query.where(sa.exists().where(Membership.user_id == User.id, Membership.circle_id == chosen.id,
                                                   Membership.state == MembershipState.ACTIVE))
     page = db.paginate(query, per_page=30, error_out=False)
-    return render_template("groups/directory.html", page=page, args=args, sectors=_sectors(), regions=_regions(),
-                           circles=circles)
+    return render_template("groups/directory.html", page=page, args=args, sectors=sectors_in_order(),
+                           regions=regions_by_name(), circles=circles)
 
 
 @bp.route("/leden/<int:user_id>")

@@ -230,9 +230,9 @@ def decision_delete(decision_id: int):
 @bp.route("/leercirkels/<slug>/besluiten")
 def circle_decisions(slug: str):
     """Every decision of the circle's meetings and of the regional meetings it was invited to."""
-    from circles.groups.views import _load_circle
+    from circles.groups.views import load_circle
 
-    circle = _load_circle(slug)
+    circle = load_circle(slug)
     return render_template("meetings/circle_decisions.html", circle=circle,
                            decisions=services.circle_decisions(circle))
 

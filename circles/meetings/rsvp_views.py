@@ -10,7 +10,7 @@ from markupsafe import Markup
 from circles.core import slots
 from circles.core.db import db, utcnow
 from circles.core.permissions import can, require
-from circles.groups.views import _load_circle
+from circles.groups.views import load_circle
 from circles.meetings import bp, rsvp
 from circles.meetings.models import ANSWER_LABELS, Answer, Meeting
 from circles.meetings.queries import meeting_or_404
@@ -117,7 +117,7 @@ def attendance(meeting_id: int):
 @login_required
 def settings(slug: str):
     """A circle's coordinators choose how many days before a meeting reminders go out (0: none)."""
-    circle = _load_circle(slug)
+    circle = load_circle(slug)
     require("meeting.create", circle)
     form = rsvp.MeetingSettingsForm(reminder_days=rsvp.reminder_days(circle))
     if form.validate_on_submit():

@@ -3,7 +3,7 @@ editing and cancelling; and the meetings parts of the circle page, circle cards 
 Each view: load (404), authorise (403), validate, call one service, commit, flash, redirect."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -11,9 +11,9 @@ from markupsafe import Markup
 from circles.core import slots
 from circles.core.db import db
 from circles.core.permissions import can, require
-from circles.extensions import login_manager
 from circles.groups import services as circle_services
-from circles.groups.models import Circle, Visibility
+from circles.groups.models import Circle
+from circles.groups.views import load_circle
 from circles.meetings import bp, queries, services
 from circles.meetings.forms import (
     CancelForm,
@@ -23,26 +23,9 @@ from circles.meetings.forms import (
     RegionalMeetingForm,
 )
 from circles.meetings.models import MEETING_KIND_LABELS, Meeting, MeetingKind
-from circles.reference.models import Region, Sector
+from circles.reference.services import regions_by_name, sectors_in_order
 
 PER_PAGE = 20
-
-
-def _regions() -> list[Region]:
-    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
-
-
-def _sectors() -> list[Sector]:
-    return list(db.session.scalars(sa.select(Sector).order_by(Sector.position)))
-
-
-def _load_circle(slug: str) -> Circle:
-    """The circle, or 404 when it does not exist or the reader may not know it exists."""
-    circle = db.first_or_404(sa.select(Circle).where(Circle.slug == slug))
-    if not current_user.is_authenticated and circle.visibility == Visibility.PLATFORM:
-        abort(login_manager.unauthorized())
-    require("circle.view", circle, hide=True)
-    return circle
 
 
 def _form_page(template: str, form, status: int | None = None, **context):
@@ -76,7 +59,7 @@ def _warn_overlaps(meetings: list[Meeting]) -> None:
 @bp.route("/bijeenkomsten")
 def index():
     """Meetings the reader may see: upcoming first, or past ones; filter by region, sector, circle, kind."""
-    regions, sectors = _regions(), _sectors()
+    regions, sectors = regions_by_name(), sectors_in_order()
     circles = circle_services.list_circles(current_user, include_archived=True)
     args = {k: request.args.get(k, "", type=str).strip()[:120] for k in ("regio", "sector", "leercirkel", "soort")}
     past = request.args.get("wanneer", "", type=str) == "voorbij"
@@ -125,7 +108,7 @@ def show(meeting_id: int):
 @login_required
 def create(slug: str):
     """A circle's coordinators schedule a meeting or webinar, once or as a series."""
-    circle = _load_circle(slug)
+    circle = load_circle(slug)
     require("meeting.create", circle)
     form = CircleMeetingForm()
     if form.validate_on_submit():
@@ -143,7 +126,7 @@ def create(slug: str):
 
 
 def _regional_choices(form) -> None:
-    form.fill_choices(_regions(), circle_services.list_circles(current_user))
+    form.fill_choices(regions_by_name(), circle_services.list_circles(current_user))
 
 
 def _invited(form) -> list[Circle]:

@@ -55,3 +55,19 @@ def load_reference_data(conn: sa.Connection) -> int:
         for r in _rows("gemeenten.csv")
     ])
     return changes
+
+
+def sectors_in_order():
+    """All sectors in display order (for selects and groupings)."""
+    from circles.core.db import db
+    from circles.reference.models import Sector
+
+    return list(db.session.scalars(sa.select(Sector).order_by(Sector.position)))
+
+
+def regions_by_name():
+    """All labour-market regions by name (for selects)."""
+    from circles.core.db import db
+    from circles.reference.models import Region
+
+    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
