@@ -28,7 +28,7 @@ class Revision(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: The saved fields, e.g. {"body": "..."}.
     content: Mapped[dict] = mapped_column(sa.JSON)
-    #: "restored from 3", "published", ... (short, optional)
+    #: A code, translated when shown (see ``note_text``): "published", "restored:<number>", or "".
     note: Mapped[str] = mapped_column(sa.String(200), default="")
 
     author = relationship("User", foreign_keys=[author_id])
@@ -62,6 +62,17 @@ def save(object_type: str, object_id: int, content: dict, *, author, based_on: i
                         author_id=getattr(author, "id", None), note=note)
     db.session.add(revision)
     return revision
+
+
+def note_text(note: str) -> str:
+    """A revision's note in the reader's language."""
+    from flask_babel import gettext as _
+
+    if note == "published":
+        return _("gepubliceerd")
+    if note.startswith("restored:"):
+        return _("teruggezet naar versie %(number)s", number=note.partition(":")[2])
+    return note
 
 
 def history(object_type: str, object_id: int) -> list[Revision]:

@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(can=template_can, get_locale=get_locale, empty_form=EmptyForm,
                                   render_slots=render_slots)
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(revisions.note_text, "revision_note")
 
 
 def _migrations_dir() -> str:

@@ -121,7 +121,7 @@ def publish_minutes(meeting: Meeting, actor: User) -> Minutes:
         raise MinutesError(_l("Er is nog geen verslag om te publiceren. Schrijf eerst het verslag."), 409)
     if minutes.is_published:
         raise MinutesError(_l("Het verslag is al gepubliceerd."), 409)
-    save_minutes(meeting, actor, minutes.body, based_on=minutes.revision, note="gepubliceerd")
+    save_minutes(meeting, actor, minutes.body, based_on=minutes.revision, note="published")
     minutes.status = "published"
     minutes.published_at = utcnow()
     audit.record("minutes.published", actor=actor, obj_type="meeting", obj_id=meeting.id)
@@ -132,7 +132,7 @@ def restore_revision(meeting: Meeting, actor: User, revision: revisions.Revision
     """A new revision with the content of an older one."""
     minutes = minutes_of(meeting)
     return save_minutes(meeting, actor, (revision.content or {}).get("body", ""), based_on=minutes.revision,
-                        note=f"teruggezet naar versie {revision.number}")
+                        note=f"restored:{revision.number}")
 
 
 def minutes_history(minutes: Minutes) -> list[revisions.Revision]:

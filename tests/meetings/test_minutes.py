@@ -186,9 +186,13 @@ def test_restoring_an_old_revision_makes_a_new_one(app, world):
     minutes = current_minutes(meeting)
     assert minutes.body == "De goede tekst."
     assert minutes.revision == 3
-    assert revisions.get("minutes", minutes.id, 3).note == "teruggezet naar versie 1"
+    assert revisions.get("minutes", minutes.id, 3).note == "restored:1"
     history = client.get(f"/bijeenkomsten/{meeting.id}/verslag/geschiedenis").get_data(as_text=True)
     assert "teruggezet naar versie 1" in history
+    client.get("/taal/en")
+    english = client.get(f"/bijeenkomsten/{meeting.id}/verslag/geschiedenis").get_data(as_text=True)
+    assert "restored to version 1" in english and "teruggezet" not in english
+    client.get("/taal/nl")
 
 
 def test_a_deleted_author_shows_as_deleted_account(app, world, create_user, add_member):
@@ -221,7 +225,7 @@ def test_drafts_are_for_editors_and_published_minutes_for_circle_members(app, wo
     assert response.status_code == 302
     minutes = current_minutes(meeting)
     assert minutes.is_published and minutes.published_at is not None
-    assert revisions.get("minutes", minutes.id, minutes.revision).note == "gepubliceerd"
+    assert revisions.get("minutes", minutes.id, minutes.revision).note == "published"
 
     html = member_client.get(f"/bijeenkomsten/{meeting.id}").get_data(as_text=True)
     assert "Geheim concept van het verslag." in html
