@@ -52,6 +52,11 @@ FORMS = [
     "accounts.organisation_edit",
     "groups.create",
     "groups.edit",
+    "meetings.create",
+    "meetings.create_regional",
+    "meetings.edit",
+    # not here: meetings.settings (its one field is a number, which "sent empty" leaves filled) and
+    # meetings.minutes_edit (an empty text is a valid save): sent empty, both succeed.
 ]
 #: Pages that no endpoint renders at 200 but people do see: name -> (path, status).
 ERROR_PAGES = {
