@@ -321,3 +321,22 @@ def test_sector_page_runs_a_fixed_number_of_queries(client, create_circle, creat
     with count_queries() as many:
         client.get("/sectoren/gemeenten")
     assert len(few) == len(many)
+
+
+def test_circle_page_runs_a_fixed_number_of_queries(client, login_as, create_circle, create_user, create_org,
+                                                    add_member, count_queries):
+    viewer = login_as()
+    circle = create_circle("Drukke kring", visibility="platform")
+    add_member(circle, viewer)
+
+    def add(n):
+        for i in range(n):
+            add_member(circle, create_user(org=create_org(f"Organisatie {circle.id}-{i}-{n}")))
+
+    add(3)
+    with count_queries() as few:
+        assert client.get(f"/leercirkels/{circle.slug}").status_code == 200
+    add(27)
+    with count_queries() as many:
+        assert client.get(f"/leercirkels/{circle.slug}").status_code == 200
+    assert len(few) == len(many)
