@@ -2,7 +2,7 @@
 circle page and the home page. Each view: load (404), authorise (403), validate, one service, commit,
 flash, redirect."""
 
-from flask import abort, current_app, flash, g, make_response, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +24,7 @@ from circles.meetings.minutes import (
 )
 from circles.meetings.models import ActionItem, Decision, Meeting
 from circles.meetings.queries import meeting_or_404
+from circles.meetings.views import meeting_page
 
 #: Prefixes keep the ids of the forms on the meeting page apart.
 DECISION_PREFIX = "besluit"
@@ -31,14 +32,6 @@ ACTION_PREFIX = "actiepunt"
 EDITOR_PREFIX = "notulist"
 
 
-def _meeting_page(meeting: Meeting, status: int):
-    """The meeting page again (M1's view), with this request's bound forms (in ``g``) and a 4xx status."""
-    view = current_app.view_functions.get("meetings.show")
-    if view is None:  # the meeting page does not exist (yet): the status alone
-        abort(status)
-    response = make_response(view(meeting_id=meeting.id))
-    response.status_code = status
-    return response
 
 
 def _keep_form(name: str, form) -> None:
@@ -99,11 +92,11 @@ def minutes_publish(meeting_id: int):
     except services.MinutesError as err:
         db.session.rollback()
         flash(str(err.message), "error")
-        return _meeting_page(meeting, err.status)
+        return meeting_page(meeting, err.status)
     except IntegrityError:
         db.session.rollback()
         flash(_("Iemand anders sloeg het verslag net op. Bekijk het en publiceer opnieuw."), "error")
-        return _meeting_page(meeting, 409)
+        return meeting_page(meeting, 409)
     flash(_("Het verslag is gepubliceerd."), "success")
     return _show(meeting)
 
@@ -174,7 +167,7 @@ def minutes_editor(meeting_id: int):
     form.fill_choices(services.eligible_members(meeting))
     if not form.validate_on_submit():
         _keep_form("editor", form)
-        return _meeting_page(meeting, 422)
+        return meeting_page(meeting, 422)
     user = db.session.get(User, form.user_id.data) if form.user_id.data else None
     try:
         services.set_minutes_editor(meeting, current_user, user)
@@ -182,7 +175,7 @@ def minutes_editor(meeting_id: int):
         db.session.rollback()
         form.user_id.errors = [*form.user_id.errors, err.message]
         _keep_form("editor", form)
-        return _meeting_page(meeting, err.status)
+        return meeting_page(meeting, err.status)
     db.session.commit()
     if user is None:
         flash(_("Er is geen notulist meer; coördinatoren schrijven het verslag."), "success")
@@ -202,7 +195,7 @@ def decision_add(meeting_id: int):
     form = DecisionForm(prefix=DECISION_PREFIX)
     if not form.validate_on_submit():
         _keep_form("decision", form)
-        return _meeting_page(meeting, 422)
+        return meeting_page(meeting, 422)
     services.add_decision(meeting, current_user, form.text.data)
     db.session.commit()
     flash(_("Het besluit is vastgelegd."), "success")
@@ -260,7 +253,7 @@ def action_add(meeting_id: int):
             flash(_("Het actiepunt is toegevoegd. %(name)s krijgt bericht.", name=owner.name), "success")
             return _show(meeting)
     _keep_form("action", form)
-    return _meeting_page(meeting, 422)
+    return meeting_page(meeting, 422)
 
 
 @bp.route("/actiepunten/<int:item_id>/status", methods=["POST"])
@@ -273,7 +266,7 @@ def action_status(item_id: int):
     form = ActionStatusForm()
     if not form.validate_on_submit():
         flash(_("Kies een geldige status."), "error")
-        return _meeting_page(meeting, 422)
+        return meeting_page(meeting, 422)
     changed = services.set_action_status(current_user, item, form.status.data)
     db.session.commit()
     if changed:

@@ -7,8 +7,6 @@ commits once per attendee on purpose) and the forms they go with.
 
 import csv
 import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,6 +22,7 @@ from circles.core import mail
 from circles.core.db import db, utcnow
 from circles.core.forms import BaseForm, MultiCheckboxField, choices, max_length, strip
 from circles.core.notifications import wants
+from circles.core.text import slugify
 from circles.groups.models import Circle
 from circles.meetings.models import (
     ANSWER_LABELS,
@@ -287,8 +286,7 @@ def attendees_csv(meeting: Meeting) -> bytes:
 
 def csv_filename(meeting: Meeting) -> str:
     """A file name that is safe in a header and on any file system: ASCII letters, digits and dashes."""
-    ascii_title = unicodedata.normalize("NFKD", meeting.title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-") or "bijeenkomst"
+    slug = slugify(meeting.title, "bijeenkomst", 60).strip("-")
     return f"deelnemers-{meeting.starts_at:%Y-%m-%d}-{slug}.csv"
 
 

@@ -2,7 +2,7 @@
 and the answer box on the meeting page (a slot). Each view: load (404), authorise (403), validate,
 call one service, commit, flash, redirect."""
 
-from flask import abort, current_app, flash, g, make_response, redirect, render_template, url_for
+from flask import abort, flash, g, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -14,14 +14,7 @@ from circles.groups.views import load_circle
 from circles.meetings import bp, rsvp
 from circles.meetings.models import ANSWER_LABELS, Answer, Meeting
 from circles.meetings.queries import meeting_or_404
-
-
-def _meeting_page(meeting: Meeting, status: int):
-    """The meeting page again (with the answer form as it was sent, or a message), with a 4xx status."""
-    response = make_response(current_app.view_functions["meetings.show"](meeting_id=meeting.id))
-    response.status_code = status
-    return response
-
+from circles.meetings.views import meeting_page
 
 # --- Answering -----------------------------------------------------------------------------------
 
@@ -34,12 +27,12 @@ def rsvp_answer(meeting_id: int):
     if meeting.is_cancelled:
         # The rule below refuses cancelled meetings too; a member deserves the reason, not "no access".
         flash(str(rsvp.closed_reason(meeting)), "error")
-        return _meeting_page(meeting, 409)
+        return meeting_page(meeting, 409)
     require("meeting.rsvp", meeting)
     form = rsvp.RsvpForm()
     if not form.validate_on_submit():
         g.rsvp_form = form
-        return _meeting_page(meeting, 422)
+        return meeting_page(meeting, 422)
     try:
         answer = rsvp.set_answer(current_user._get_current_object(), meeting, form.answer.data,
                                  dietary_needs=form.dietary_needs.data or "",
@@ -47,7 +40,7 @@ def rsvp_answer(meeting_id: int):
     except rsvp.RsvpError as err:
         db.session.rollback()
         flash(str(err.message), "error")
-        return _meeting_page(meeting, err.status)
+        return meeting_page(meeting, err.status)
     db.session.commit()
     if answer.waiting_position is not None:
         flash(_("Alle plaatsen zijn bezet. U staat op de wachtlijst (plaats %(n)s). U krijgt een e-mail als er "

@@ -3,7 +3,7 @@ editing and cancelling; and the meetings parts of the circle page, circle cards 
 Each view: load (404), authorise (403), validate, call one service, commit, flash, redirect."""
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -11,6 +11,7 @@ from markupsafe import Markup
 from circles.core import slots
 from circles.core.db import db
 from circles.core.permissions import can, require
+from circles.core.views import form_page
 from circles.groups import services as circle_services
 from circles.groups.models import Circle
 from circles.groups.views import load_circle
@@ -29,8 +30,7 @@ PER_PAGE = 20
 
 
 def _form_page(template: str, form, status: int | None = None, **context):
-    return render_template(template, form=form, kind_labels=MEETING_KIND_LABELS, **context), \
-        status or (422 if form.errors else 200)
+    return form_page(template, form, status, kind_labels=MEETING_KIND_LABELS, **context)
 
 
 def _refused(err: services.MeetingError, form) -> None:
@@ -264,3 +264,11 @@ def home_slot() -> Markup:
 slots.register("circle_page", circle_page_slot, order=20)
 slots.register("circle_card", circle_card_slot, order=20)
 slots.register("home", home_slot, order=20)
+
+
+def meeting_page(meeting: Meeting, status: int):
+    """The meeting page again with a 4xx status: a form in one of its parts (answer, minutes, decision,
+    action item) was refused, and that part shows the form as it was sent, with its message."""
+    response = make_response(show(meeting_id=meeting.id))
+    response.status_code = status
+    return response
