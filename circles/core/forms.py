@@ -32,8 +32,21 @@ class BaseForm(FlaskForm):
 
     @property
     def error_list(self) -> list[tuple[Field, str]]:
-        """(field, message) pairs in form order, for the error summary at the top of the page."""
-        return [(field, err) for field in self for err in field.errors if field.type != "CSRFTokenField"]
+        """(field, message) pairs in form order, for the error summary at the top of the page; the rows of
+        a list of subforms (task lines, quotes) are walked too, so each message links to its own field."""
+        return [pair for field in self if field.type != "CSRFTokenField" for pair in _leaf_errors(field)]
+
+
+def _leaf_errors(field):
+    if field.type == "FieldList":
+        yield from ((field, err) for err in field.errors if isinstance(err, str))
+        for entry in field:
+            yield from _leaf_errors(entry)
+    elif field.type == "FormField":
+        for sub in field.form:
+            yield from _leaf_errors(sub)
+    else:
+        yield from ((field, err) for err in field.errors)
 
 
 def required(message) -> DataRequired:

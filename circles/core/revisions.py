@@ -28,7 +28,8 @@ class Revision(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: The saved fields, e.g. {"body": "..."}.
     content: Mapped[dict] = mapped_column(sa.JSON)
-    #: A code, translated when shown (see ``note_text``): "published", "restored:<number>", or "".
+    #: A code, translated when shown (see ``note_text``): "published", "restored:<number>",
+    #: "copied:<source id>:<source revision>", or "".
     note: Mapped[str] = mapped_column(sa.String(200), default="")
 
     author = relationship("User", foreign_keys=[author_id])
@@ -72,6 +73,9 @@ def note_text(note: str) -> str:
         return _("gepubliceerd")
     if note.startswith("restored:"):
         return _("teruggezet naar versie %(number)s", number=note.partition(":")[2])
+    if note.startswith("copied:"):
+        _kind, source, number = (note.split(":") + ["", ""])[:3]
+        return _("overgenomen van nummer %(source)s, versie %(number)s", source=source, number=number)
     return note
 
 

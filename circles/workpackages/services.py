@@ -1,0 +1,433 @@
+"""Work packages: writing with revisions, the publishing workflow (direct to a circle, or reviewed for
+the platform and the public), copying into another organisation, reported jobs, and the listing with
+search and facets. Plain functions: the view commits."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from circles.accounts.models import Organisation, Role, User
+from circles.core import audit, mail, revisions, search
+from circles.core.db import db, utcnow
+from circles.core.text import slugify
+from circles.groups.models import CircleRole, Membership, MembershipState, Visibility
+from circles.reference.models import Municipality, Region
+from circles.workpackages import facets as facet_lib
+from circles.workpackages.content import apply_content, package_content
+from circles.workpackages.instruments import INSTRUMENT_LABELS
+from circles.workpackages.models import (
+    HOURS_PER_JOB,
+    SETTING_LABELS,
+    WORK_LEVEL_LABELS,
+    Adoption,
+    Case,
+    Status,
+    WorkPackage,
+    package_instruments,
+    package_sectors,
+)
+from circles.workpackages.permissions import may_review, visible_clause
+
+OBJECT_TYPE = "package"
+
+
+class PackageError(Exception):
+    """A refused action, with a message for the person and the HTTP status to answer with."""
+
+    def __init__(self, message, status: int = 409):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+def create_package(user: User, content: dict, *, circle=None) -> WorkPackage:
+    """A new draft of the user's organisation, revision 1."""
+    package = WorkPackage(author_id=user.id, organisation_id=user.organisation_id, circle=circle,
+                          status=Status.DRAFT, slug="")
+    db.session.add(package)
+    apply_content(package, content)
+    package.slug = slugify(package.title, "werkpakket")[:120]
+    db.session.flush()
+    package.family_id = package.id
+    _new_revision(package, user, based_on=0)
+    return package
+
+
+def update_package(package: WorkPackage, user: User, content: dict, *, based_on: int, circle=None) -> None:
+    """Save an edit as a new revision; revisions.StaleEdit when someone saved since ``based_on``."""
+    if based_on != package.revision:
+        raise revisions.StaleEdit(revisions.latest(OBJECT_TYPE, package.id))
+    apply_content(package, content)
+    package.circle = circle
+    package.slug = slugify(package.title, "werkpakket")[:120]
+    _new_revision(package, user, based_on=based_on)
+
+
+def restore_revision(package: WorkPackage, user: User, revision: revisions.Revision) -> None:
+    """An old version's text comes back as a new revision: nothing is lost. Who may read it (visibility,
+    circle) stays as it is now: restoring never widens the audience past a review."""
+    content = {k: v for k, v in revision.content.items() if k not in ("visibility", "circle_id")}
+    apply_content(package, content)
+    package.slug = slugify(package.title, "werkpakket")[:120]
+    _new_revision(package, user, based_on=package.revision, note=f"restored:{revision.number}")
+
+
+def _new_revision(package: WorkPackage, user: User, *, based_on: int, note: str = "") -> None:
+    db.session.flush()
+    revisions.save(OBJECT_TYPE, package.id, package_content(package), author=user, based_on=based_on, note=note)
+    package.revision = based_on + 1
+    package.updated_at = utcnow()
+    index_package(package)
+
+
+def index_package(package: WorkPackage) -> None:
+    """Keep the search index in step: title weighs most, then every descriptive text."""
+    body = "\n".join([
+        package.summary, package.setting_other, package.skills, package.taken_from, package.relief,
+        package.guidance_notes, package.adjustments, package.pay_scale, package.cost_notes, package.preconditions,
+        package.pitfalls, package.tips, *(t.description for t in package.tasks), *(t.tools for t in package.tasks),
+        str(SETTING_LABELS.get(package.setting, "")),
+    ])
+    search.index(OBJECT_TYPE, package.id, package.title, body)
+
+
+def history(package: WorkPackage) -> list[revisions.Revision]:
+    return revisions.history(OBJECT_TYPE, package.id)
+
+
+def revision_of(package: WorkPackage, number: int) -> revisions.Revision | None:
+    return revisions.get(OBJECT_TYPE, package.id, number)
+
+
+# --- publishing --------------------------------------------------------------------------------------
+
+def publish_to_circle(package: WorkPackage, user: User) -> None:
+    """A member of the package's circle publishes it to that circle: no review needed."""
+    if package.circle is None:
+        raise PackageError(_l("Kies eerst een leercirkel voor dit werkpakket."), 422)
+    package.visibility = Visibility.CIRCLE
+    _publish(package)
+    revisions.save(OBJECT_TYPE, package.id, package_content(package), author=user, based_on=package.revision,
+                   note="published")
+    package.revision += 1
+    audit.record("package.published", actor=user, obj_type="package", obj_id=package.id)
+
+
+def submit_for_review(package: WorkPackage, user: User, visibility: str) -> list[User]:
+    """Offer the package for the whole platform or the public: it waits for a reviewer, who is told by
+    e-mail. Returns the reviewers."""
+    if visibility not in (Visibility.PLATFORM, Visibility.PUBLIC):
+        raise PackageError(_l("Kies voor wie het werkpakket zichtbaar wordt."), 422)
+    if package.status == Status.IN_REVIEW:
+        raise PackageError(_l("Dit werkpakket wacht al op een beoordeling."))
+    package.visibility = visibility
+    package.status = Status.IN_REVIEW
+    package.review_note = ""
+    people = reviewers(package)
+    for person in people:
+        mail.queue_mail(person.email, _l("Een werkpakket wacht op uw beoordeling"), "workpackages/email/review",
+                        locale=person.locale, package=package, reviewer=person, submitter=user)
+    audit.record("package.submitted", actor=user, obj_type="package", obj_id=package.id)
+    return people
+
+
+def reviewers(package: WorkPackage) -> list[User]:
+    """Who gets the review request: the circle's coordinators, else the platform editors (who asked for
+    these notices)."""
+    if package.circle is not None:
+        query = (sa.select(User).join(Membership, Membership.user_id == User.id)
+                 .where(Membership.circle_id == package.circle_id, Membership.role == CircleRole.COORDINATOR,
+                        Membership.state == MembershipState.ACTIVE))
+    else:
+        query = sa.select(User).where(User.role == Role.EDITOR)
+    from circles.core.notifications import wants
+
+    return [u for u in db.session.scalars(query.order_by(User.name)) if wants(u, "reviews")]
+
+
+def approve(package: WorkPackage, reviewer: User) -> None:
+    """The reviewer publishes it with the visibility asked for."""
+    if package.status != Status.IN_REVIEW:
+        raise PackageError(_l("Dit werkpakket wacht niet op een beoordeling."))
+    package.reviewed_by_id = reviewer.id
+    _publish(package)
+    revisions.save(OBJECT_TYPE, package.id, package_content(package), author=reviewer, based_on=package.revision,
+                   note="published")
+    package.revision += 1
+    audit.record("package.approved", actor=reviewer, obj_type="package", obj_id=package.id)
+
+
+def send_back(package: WorkPackage, reviewer: User, note: str) -> None:
+    """Back to draft, with the reviewer's note for the author."""
+    if package.status != Status.IN_REVIEW:
+        raise PackageError(_l("Dit werkpakket wacht niet op een beoordeling."))
+    package.status = Status.DRAFT
+    package.review_note = note
+    package.reviewed_by_id = reviewer.id
+    if package.author is not None:
+        mail.queue_mail(package.author.email, _l("Uw werkpakket is teruggestuurd"), "workpackages/email/sent_back",
+                        locale=package.author.locale, package=package, reviewer=reviewer, note=note)
+    audit.record("package.sent_back", actor=reviewer, obj_type="package", obj_id=package.id)
+
+
+def archive(package: WorkPackage, user: User) -> None:
+    """No longer listed or found; its page and its copies stay."""
+    package.status = Status.ARCHIVED
+    audit.record("package.archived", actor=user, obj_type="package", obj_id=package.id)
+
+
+def reopen(package: WorkPackage, user: User) -> None:
+    """An archived or reviewed package back to draft, to work on it again."""
+    package.status = Status.DRAFT
+    audit.record("package.reopened", actor=user, obj_type="package", obj_id=package.id)
+
+
+def _publish(package: WorkPackage) -> None:
+    package.status = Status.PUBLISHED
+    package.review_note = ""
+    if package.published_at is None:
+        package.published_at = utcnow()
+
+
+def review_queue(user: User) -> list[WorkPackage]:
+    """Packages waiting for a review this user may give."""
+    waiting = db.session.scalars(sa.select(WorkPackage).where(WorkPackage.status == Status.IN_REVIEW)
+                                 .options(selectinload(WorkPackage.circle), selectinload(WorkPackage.organisation))
+                                 .order_by(WorkPackage.updated_at)).all()
+    from circles.core.permissions import is_admin
+
+    return [p for p in waiting if is_admin(user) or may_review(user, p)]
+
+
+# --- copying and jobs --------------------------------------------------------------------------------
+
+def adopt(source: WorkPackage, user: User) -> Adoption:
+    """"Overnemen": a draft copy for the user's organisation that records what it came from."""
+    existing = db.session.scalar(sa.select(Adoption).where(Adoption.source_id == source.id,
+                                                           Adoption.organisation_id == user.organisation_id))
+    if existing is not None:
+        raise PackageError(_l("Uw organisatie heeft dit werkpakket al overgenomen."))
+    # The copy starts private to the adopting organisation: not in the source's circle, not visible.
+    content = {k: v for k, v in package_content(source).items() if k not in ("visibility", "circle_id")}
+    copy = WorkPackage(author_id=user.id, organisation_id=user.organisation_id, status=Status.DRAFT,
+                       visibility=Visibility.CIRCLE, slug=source.slug, copied_from_id=source.id,
+                       copied_from_revision=source.revision, family_id=source.family_id or source.id,
+                       licence=source.licence)
+    db.session.add(copy)
+    apply_content(copy, content)
+    db.session.flush()
+    revisions.save(OBJECT_TYPE, copy.id, package_content(copy), author=user, based_on=0,
+                   note=f"copied:{source.id}:{source.revision}")
+    copy.revision = 1
+    index_package(copy)
+    adoption = Adoption(source_id=source.id, copy=copy, organisation_id=user.organisation_id,
+                        adopted_by_id=user.id, source_revision=source.revision)
+    db.session.add(adoption)
+    audit.record("package.adopted", actor=user, obj_type="package", obj_id=source.id)
+    return adoption
+
+
+def report_in_use(adoption: Adoption, user: User, jobs: int) -> None:
+    """The adopter reports the package in use, with the jobs it produced (a correction overwrites)."""
+    if jobs < 0:
+        raise PackageError(_l("Het aantal banen kan niet negatief zijn."), 422)
+    adoption.in_use_at = adoption.in_use_at or utcnow()
+    adoption.jobs = jobs
+    adoption.reported_by_id = user.id
+
+
+def adoption_of(copy: WorkPackage) -> Adoption | None:
+    return db.session.scalar(sa.select(Adoption).where(Adoption.copy_id == copy.id))
+
+
+@dataclass
+class Uptake:
+    adoptions: int = 0
+    in_use: int = 0
+    jobs: int = 0
+
+
+def uptake(package_ids: list[int]) -> dict[int, Uptake]:
+    """Adoptions, adoptions in use and jobs per source package, in one query."""
+    if not package_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Adoption.source_id, sa.func.count(), sa.func.count(Adoption.in_use_at),
+                  sa.func.coalesce(sa.func.sum(Adoption.jobs), 0))
+        .where(Adoption.source_id.in_(package_ids)).group_by(Adoption.source_id))
+    result: dict[int, Uptake] = defaultdict(Uptake)
+    for source_id, n, in_use, jobs in rows:
+        result[source_id] = Uptake(n, in_use, int(jobs))
+    return result
+
+
+def uptake_where(*conditions) -> Uptake:
+    """Adoptions and jobs of the packages matching ``conditions`` (a circle's, a sector's)."""
+    n, in_use, jobs = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count(Adoption.in_use_at), sa.func.coalesce(sa.func.sum(Adoption.jobs), 0))
+        .select_from(Adoption).join(WorkPackage, WorkPackage.id == Adoption.source_id).where(*conditions)).one()
+    return Uptake(n, in_use, int(jobs))
+
+
+def adoptions_of(package: WorkPackage) -> list[Adoption]:
+    return list(db.session.scalars(
+        sa.select(Adoption).where(Adoption.source_id == package.id)
+        .options(selectinload(Adoption.organisation), selectinload(Adoption.copy)).order_by(Adoption.adopted_at)))
+
+
+@dataclass
+class FamilyNode:
+    package: WorkPackage
+    children: list["FamilyNode"]
+
+
+def family_tree(package: WorkPackage) -> FamilyNode | None:
+    """The original and every copy of copies, in one query; None when the package has no copies and is
+    no copy."""
+    members = db.session.scalars(sa.select(WorkPackage).where(WorkPackage.family_id == package.family_id)
+                                 .options(selectinload(WorkPackage.organisation))
+                                 .order_by(WorkPackage.created_at, WorkPackage.id)).all()
+    if len(members) < 2:
+        return None
+    children = defaultdict(list)
+    root = None
+    for member in members:
+        if member.copied_from_id is None or member.id == package.family_id:
+            root = member
+        else:
+            children[member.copied_from_id].append(member)
+
+    def build(p: WorkPackage) -> FamilyNode:
+        return FamilyNode(p, [build(c) for c in children.get(p.id, [])])
+
+    return build(root) if root is not None else None
+
+
+# --- listing with search and facets --------------------------------------------------------------------
+
+def hours_bands() -> dict:
+    return {
+        "tot12": _l("Tot 12 uur per week"),
+        "12-20": _l("12 tot 20 uur"),
+        "20-25": _l("20 tot 25,5 uur"),
+        "baan": _l("25,5 uur of meer (een hele baan)"),
+    }
+
+
+def _band_expression():
+    hours = WorkPackage.hours_max
+    return sa.case((hours < 12, "tot12"), (hours < 20, "12-20"), (hours < HOURS_PER_JOB, "20-25"),
+                   (hours >= HOURS_PER_JOB, "baan"), else_=None)
+
+
+def _band_condition(values: list[str]):
+    return _band_expression().in_(values)
+
+
+def _band_counts(ids: sa.Subquery) -> sa.Select:
+    band = _band_expression()
+    return (sa.select(band, sa.func.count()).select_from(WorkPackage)
+            .where(WorkPackage.id.in_(sa.select(ids.c.id)), band.is_not(None)).group_by(band))
+
+
+def _region_options() -> dict:
+    return {code: name for code, name in db.session.execute(sa.select(Region.code, Region.name)
+                                                             .order_by(Region.name))}
+
+
+def _organisation_region():
+    return (sa.select(Municipality.region_code).join(Organisation, Organisation.municipality_id == Municipality.id)
+            .where(Organisation.id == WorkPackage.organisation_id).scalar_subquery())
+
+
+def _region_counts(ids: sa.Subquery) -> sa.Select:
+    return (sa.select(Municipality.region_code, sa.func.count()).select_from(WorkPackage)
+            .join(Organisation, Organisation.id == WorkPackage.organisation_id)
+            .join(Municipality, Municipality.id == Organisation.municipality_id)
+            .where(WorkPackage.id.in_(sa.select(ids.c.id))).group_by(Municipality.region_code))
+
+
+def _sector_options() -> dict:
+    from circles.reference.sectors import SECTOR_LABELS
+
+    return dict(SECTOR_LABELS)
+
+
+PACKAGE_FACETS = [
+    facet_lib.Facet("sector", _l("Sector"), _sector_options,
+                    facet_lib.in_link_table(WorkPackage, package_sectors, "package_id", "sector_code"),
+                    facet_lib.through(package_sectors, "package_id", "sector_code")),
+    facet_lib.Facet("afdeling", _l("Afdeling of omgeving"), lambda: dict(SETTING_LABELS),
+                    lambda values: WorkPackage.setting.in_(values), facet_lib.grouped(WorkPackage.setting)),
+    facet_lib.Facet("uren", _l("Uren per week"), hours_bands, _band_condition, _band_counts),
+    facet_lib.Facet("instrument", _l("Instrument"), lambda: dict(INSTRUMENT_LABELS),
+                    facet_lib.in_link_table(WorkPackage, package_instruments, "package_id", "instrument"),
+                    facet_lib.through(package_instruments, "package_id", "instrument")),
+    facet_lib.Facet("niveau", _l("Werkniveau"), lambda: dict(WORK_LEVEL_LABELS),
+                    lambda values: WorkPackage.work_level.in_(values), facet_lib.grouped(WorkPackage.work_level)),
+    facet_lib.Facet("regio", _l("Regio van de organisatie"), _region_options,
+                    lambda values: _organisation_region().in_(values), _region_counts),
+]
+
+#: The longest search text we look at; more is cut off, not refused.
+MAX_QUERY = 200
+
+
+@dataclass
+class Listing:
+    page: object
+    facets: list
+    query: str
+    selection: dict
+    uptake: dict
+
+
+def search_packages(user, query: str, args, *, per_page: int = 20) -> Listing:
+    """Published packages the user may read, matching the words (all of them, as prefixes, accents
+    folded) and the facets, best match first (newest first without words). A fixed number of queries."""
+    from circles.core.paging import paginate_rows
+
+    query = (query or "").strip()[:MAX_QUERY]
+    selection = facet_lib.read_selection(PACKAGE_FACETS, args)
+    base = sa.select(WorkPackage).where(visible_clause(WorkPackage, user))
+    order = [WorkPackage.published_at.desc(), WorkPackage.id.desc()]
+    matched = search.matches(OBJECT_TYPE, query) if query else None
+    if matched is not None:
+        m = matched.subquery()
+        base = base.join(m, m.c.doc_id == WorkPackage.id)
+        order = [m.c.rank.desc(), *order]
+    states = facet_lib.facet_states(PACKAGE_FACETS, base, WorkPackage.id, selection)
+    rows = base.where(*facet_lib.conditions(PACKAGE_FACETS, selection)).order_by(*order).options(
+        selectinload(WorkPackage.sectors), selectinload(WorkPackage.organisation),
+        selectinload(WorkPackage.instrument_rows))
+    page = paginate_rows(rows, per_page=per_page)
+    page.items = [row[0] for row in page.items]
+    return Listing(page=page, facets=states, query=query, selection=selection,
+                   uptake=uptake([p.id for p in page.items]))
+
+
+def my_packages(user) -> list[WorkPackage]:
+    """Everything of the user's organisation and by the user, in any status, newest change first."""
+    return list(db.session.scalars(
+        sa.select(WorkPackage).where(sa.or_(WorkPackage.organisation_id == user.organisation_id,
+                                            WorkPackage.author_id == user.id))
+        .options(selectinload(WorkPackage.circle)).order_by(WorkPackage.updated_at.desc())))
+
+
+def packages_for_cases(user) -> list[WorkPackage]:
+    """Packages a case may point to: those the user can read, plus their own organisation's."""
+    return list(db.session.scalars(
+        sa.select(WorkPackage).where(sa.or_(visible_clause(WorkPackage, user),
+                                            WorkPackage.organisation_id == user.organisation_id))
+        .order_by(WorkPackage.title)))
+
+
+def cases_of_package(package: WorkPackage, user) -> list[Case]:
+    return list(db.session.scalars(sa.select(Case).where(Case.package_id == package.id,
+                                                         visible_clause(Case, user)).order_by(Case.title)))
+
