@@ -14,6 +14,7 @@ ENV_STRINGS = (
     "SERVER_NAME",
     "BASE_URL",
     "PREFERRED_URL_SCHEME",
+    "UPLOAD_FOLDER",
 )
 ENV_INTS = ("MAIL_PORT",)
 ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "BEHIND_PROXY")
@@ -50,6 +51,8 @@ class Defaults:
 
     #: Uploads are at most 10 MB; a little room for the rest of the form.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    #: The folder attachments are stored in (core.storage); None: ``instance/uploads``.
+    UPLOAD_FOLDER: str | None = None
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no expiry while someone types

@@ -5,7 +5,8 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 
-from circles.core import errors, i18n, mail, revisions, security, timefmt  # noqa: F401 (revisions: model)
+# revisions: a model; search: its listeners create and drop the search table with db.create_all/drop_all.
+from circles.core import errors, i18n, mail, revisions, search, security, timefmt  # noqa: F401
 from circles.core.markdown import render_markdown
 from circles.core.permissions import template_can
 from circles.core.slots import render_slots
@@ -14,6 +15,10 @@ from circles.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for POST buttons (log out, leave, approve...)."""
+
+
+def _button_form() -> EmptyForm:
+    return EmptyForm(formdata=None)
 
 
 def init_app(app: Flask) -> None:
@@ -38,7 +43,9 @@ def init_app(app: Flask) -> None:
     timefmt.init_app(app)
     mail.init_app(app)
 
-    app.jinja_env.globals.update(can=template_can, get_locale=get_locale, empty_form=EmptyForm,
+    # Buttons in templates only need the token: their form must not read the request body (an oversized
+    # upload would raise again inside the 413 error page).
+    app.jinja_env.globals.update(can=template_can, get_locale=get_locale, empty_form=_button_form,
                                   render_slots=render_slots)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(revisions.note_text, "revision_note")

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from circles.core import search
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -59,7 +61,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_name=search.include_name,
     )
 
     with context.begin_transaction():
@@ -87,6 +90,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The full-text search table is made by circles.core.search, not from the models: autogenerate
+    # must not try to drop it (or FTS5's shadow tables).
+    conf_args.setdefault("include_name", search.include_name)
 
     connectable = get_engine()
 
