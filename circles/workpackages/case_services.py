@@ -1,0 +1,277 @@
+"""Good-practice cases (goede voorbeelden): writing with revisions, the publishing workflow (the same as a
+work package's: direct to a circle, or reviewed for the platform and the public) and the listing with
+search and facets. Plain functions: the view commits."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from circles.core import audit, mail, revisions, search
+from circles.core.db import db, utcnow
+from circles.core.permissions import is_admin
+from circles.core.text import slugify
+from circles.groups.models import Circle, Membership, MembershipState, Visibility
+from circles.reference.models import Region
+from circles.workpackages import facets as facet_lib
+from circles.workpackages.case_content import ConsentMissing, apply_case_content, case_content
+from circles.workpackages.instruments import INSTRUMENT_LABELS
+from circles.workpackages.models import RECRUITMENT_LABELS, SETTING_LABELS, Case, Status, case_instruments
+from circles.workpackages.permissions import may_review, visible_clause
+from circles.workpackages.services import MAX_QUERY, Listing, reviewers
+
+OBJECT_TYPE = "case"
+
+
+class CaseError(Exception):
+    """A refused action, with a message for the person and the HTTP status to answer with."""
+
+    def __init__(self, message, status: int = 409):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+CONSENT_MESSAGE = _l("Een citaat van de medewerker kan alleen met diens uitdrukkelijke toestemming. Vink aan dat "
+                     "de toestemming er is, of haal het citaat weg.")
+
+
+def _apply(case: Case, content: dict, user) -> None:
+    try:
+        apply_case_content(case, content, user=user)
+    except ConsentMissing:
+        raise CaseError(CONSENT_MESSAGE, 422) from None
+    case.slug = slugify(case.title or "", "voorbeeld", 120)
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+def create_case(user, content: dict, *, circle: Circle | None = None) -> Case:
+    """A new draft of the user's organisation, revision 1. Sector and region default to the
+    organisation's (the region through its municipality) when the content leaves them out. ``circle``,
+    when given, is the case's circle (else the content's ``circle_id``)."""
+    content = dict(content)
+    if circle is not None:
+        content["circle_id"] = circle.id
+    organisation = user.organisation
+    if organisation is not None:
+        if not content.get("sector_code"):
+            content["sector_code"] = organisation.sector_code
+        if not content.get("region_code") and organisation.municipality is not None:
+            content["region_code"] = organisation.municipality.region_code
+    case = Case(author_id=user.id, organisation_id=user.organisation_id, status=Status.DRAFT,
+                visibility=Visibility.CIRCLE, slug="")
+    db.session.add(case)
+    _apply(case, content, user)
+    _new_revision(case, user, based_on=0)
+    return case
+
+
+def update_case(case: Case, user, content: dict, *, based_on: int, circle: Circle | None = None) -> None:
+    """Save an edit as a new revision; revisions.StaleEdit when someone saved since ``based_on``.
+    ``circle``, when given, is the case's circle (else the content's ``circle_id``)."""
+    if based_on != case.revision:
+        raise revisions.StaleEdit(revisions.latest(OBJECT_TYPE, case.id))
+    if circle is not None:
+        content = {**content, "circle_id": circle.id}
+    _apply(case, content, user)
+    _new_revision(case, user, based_on=based_on)
+
+
+def restore_revision(case: Case, user, revision: revisions.Revision) -> None:
+    """An old version comes back as a new revision: nothing is lost."""
+    _apply(case, revision.content, user)
+    _new_revision(case, user, based_on=case.revision, note=f"restored:{revision.number}")
+
+
+def _new_revision(case: Case, user, *, based_on: int, note: str = "") -> None:
+    db.session.flush()
+    revisions.save(OBJECT_TYPE, case.id, case_content(case), author=user, based_on=based_on, note=note)
+    case.revision = based_on + 1
+    case.updated_at = utcnow()
+    index_case(case)
+
+
+def index_case(case: Case) -> None:
+    """Keep the search index in step: the title weighs most, then every descriptive text and the quotes."""
+    body = "\n".join([
+        case.summary, case.function_title, case.story, case.guidance_notes, case.adjustments, case.costs_benefits,
+        case.results_organisation, case.results_team, case.results_employee, case.growth, case.lessons, case.tips,
+        *(q.text for q in case.quotes), str(SETTING_LABELS.get(case.setting, "")),
+    ])
+    search.index(OBJECT_TYPE, case.id, case.title, body)
+
+
+def history(case: Case) -> list[revisions.Revision]:
+    return revisions.history(OBJECT_TYPE, case.id)
+
+
+def revision_of(case: Case, number: int) -> revisions.Revision | None:
+    return revisions.get(OBJECT_TYPE, case.id, number)
+
+
+# --- publishing --------------------------------------------------------------------------------------
+
+def _record_published(case: Case, user) -> None:
+    revisions.save(OBJECT_TYPE, case.id, case_content(case), author=user, based_on=case.revision, note="published")
+    case.revision += 1
+
+
+def publish_to_circle(case: Case, user) -> None:
+    """A member of the case's circle publishes it to that circle: no review needed."""
+    if case.circle is None:
+        raise CaseError(_l("Kies eerst een leercirkel voor dit voorbeeld."), 422)
+    case.visibility = Visibility.CIRCLE
+    _publish(case)
+    _record_published(case, user)
+    audit.record("case.published", actor=user, obj_type="case", obj_id=case.id)
+
+
+def submit_for_review(case: Case, user, visibility: str) -> list:
+    """Offer the case for the whole platform or the public: it waits for a reviewer, who is told by
+    e-mail. Returns the reviewers."""
+    if visibility not in (Visibility.PLATFORM, Visibility.PUBLIC):
+        raise CaseError(_l("Kies voor wie het voorbeeld zichtbaar wordt."), 422)
+    if case.status == Status.IN_REVIEW:
+        raise CaseError(_l("Dit voorbeeld wacht al op een beoordeling."))
+    case.visibility = visibility
+    case.status = Status.IN_REVIEW
+    case.review_note = ""
+    people = reviewers(case)
+    for person in people:
+        mail.queue_mail(person.email, _l("Een goed voorbeeld wacht op uw beoordeling"),
+                        "workpackages/email/case_review", locale=person.locale, case=case, reviewer=person,
+                        submitter=user)
+    audit.record("case.submitted", actor=user, obj_type="case", obj_id=case.id)
+    return people
+
+
+def approve(case: Case, reviewer) -> None:
+    """The reviewer publishes it with the visibility asked for."""
+    if case.status != Status.IN_REVIEW:
+        raise CaseError(_l("Dit voorbeeld wacht niet op een beoordeling."))
+    case.reviewed_by_id = reviewer.id
+    _publish(case)
+    _record_published(case, reviewer)
+    audit.record("case.approved", actor=reviewer, obj_type="case", obj_id=case.id)
+
+
+def send_back(case: Case, reviewer, note: str) -> None:
+    """Back to draft, with the reviewer's note for the author (by e-mail too)."""
+    if case.status != Status.IN_REVIEW:
+        raise CaseError(_l("Dit voorbeeld wacht niet op een beoordeling."))
+    case.status = Status.DRAFT
+    case.review_note = note
+    case.reviewed_by_id = reviewer.id
+    if case.author is not None:
+        mail.queue_mail(case.author.email, _l("Uw voorbeeld is teruggestuurd"), "workpackages/email/case_sent_back",
+                        locale=case.author.locale, case=case, reviewer=reviewer, note=note)
+    audit.record("case.sent_back", actor=reviewer, obj_type="case", obj_id=case.id)
+
+
+def archive(case: Case, user) -> None:
+    """No longer listed or found; its page stays for those who may read it."""
+    case.status = Status.ARCHIVED
+    audit.record("case.archived", actor=user, obj_type="case", obj_id=case.id)
+
+
+def reopen(case: Case, user) -> None:
+    """An archived case back to draft, to work on it again."""
+    case.status = Status.DRAFT
+    audit.record("case.reopened", actor=user, obj_type="case", obj_id=case.id)
+
+
+def _publish(case: Case) -> None:
+    case.status = Status.PUBLISHED
+    case.review_note = ""
+    if case.published_at is None:
+        case.published_at = utcnow()
+
+
+def review_queue(user) -> list[Case]:
+    """Cases waiting for a review this user may give."""
+    waiting = db.session.scalars(sa.select(Case).where(Case.status == Status.IN_REVIEW)
+                                 .options(selectinload(Case.circle), selectinload(Case.organisation))
+                                 .order_by(Case.updated_at)).all()
+    return [c for c in waiting if is_admin(user) or may_review(user, c)]
+
+
+def my_circles(user) -> list[Circle]:
+    """Circles the user takes part in: the ones a case can belong to."""
+    return list(db.session.scalars(
+        sa.select(Circle).join(Membership, Membership.circle_id == Circle.id)
+        .where(Membership.user_id == user.id, Membership.state == MembershipState.ACTIVE).order_by(Circle.name)))
+
+
+def regions() -> list[Region]:
+    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
+
+
+# --- listing with search and facets --------------------------------------------------------------------
+
+def _region_options() -> dict:
+    return {code: name for code, name in db.session.execute(sa.select(Region.code, Region.name)
+                                                             .order_by(Region.name))}
+
+
+def _sector_options() -> dict:
+    from circles.reference.sectors import SECTOR_LABELS
+
+    return dict(SECTOR_LABELS)
+
+
+def _recruitment_items():
+    """The codes in ``Case.recruitment`` (a JSON list) as rows with a ``value`` column, in SQL:
+    json_each on SQLite, json_array_elements_text on PostgreSQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        items = sa.func.json_array_elements_text(Case.recruitment)
+    else:
+        items = sa.func.json_each(Case.recruitment)
+    return items.table_valued("value")
+
+
+def _recruitment_condition(values: list[str]):
+    items = _recruitment_items()
+    return sa.exists().select_from(items).where(items.c.value.in_(values))
+
+
+def _recruitment_counts(ids: sa.Subquery) -> sa.Select:
+    items = _recruitment_items()
+    return (sa.select(items.c.value, sa.func.count(sa.distinct(Case.id))).select_from(Case)
+            .join(items, sa.true()).where(Case.id.in_(sa.select(ids.c.id))).group_by(items.c.value))
+
+
+CASE_FACETS = [
+    facet_lib.Facet("sector", _l("Sector"), _sector_options, lambda values: Case.sector_code.in_(values),
+                    facet_lib.grouped(Case.sector_code)),
+    facet_lib.Facet("afdeling", _l("Afdeling of omgeving"), lambda: dict(SETTING_LABELS),
+                    lambda values: Case.setting.in_(values), facet_lib.grouped(Case.setting)),
+    facet_lib.Facet("instrument", _l("Instrument"), lambda: dict(INSTRUMENT_LABELS),
+                    facet_lib.in_link_table(Case, case_instruments, "case_id", "instrument"),
+                    facet_lib.through(case_instruments, "case_id", "instrument")),
+    facet_lib.Facet("regio", _l("Arbeidsmarktregio"), _region_options, lambda values: Case.region_code.in_(values),
+                    facet_lib.grouped(Case.region_code)),
+    facet_lib.Facet("werving", _l("Hoe de medewerker gevonden is"), lambda: dict(RECRUITMENT_LABELS),
+                    _recruitment_condition, _recruitment_counts),
+]
+
+
+def search_cases(user, query: str, args, *, per_page: int = 20) -> Listing:
+    """Published cases the user may read, matching the words (all of them, as prefixes, accents folded)
+    and the facets, best match first (newest first without words). A fixed number of queries."""
+    from circles.core.paging import paginate_rows
+
+    query = (query or "").strip()[:MAX_QUERY]
+    selection = facet_lib.read_selection(CASE_FACETS, args)
+    base = sa.select(Case).where(visible_clause(Case, user))
+    order = [Case.published_at.desc(), Case.id.desc()]
+    matched = search.matches(OBJECT_TYPE, query) if query else None
+    if matched is not None:
+        m = matched.subquery()
+        base = base.join(m, m.c.doc_id == Case.id)
+        order = [m.c.rank.desc(), *order]
+    states = facet_lib.facet_states(CASE_FACETS, base, Case.id, selection)
+    rows = base.where(*facet_lib.conditions(CASE_FACETS, selection)).order_by(*order).options(
+        selectinload(Case.organisation), selectinload(Case.region))
+    page = paginate_rows(rows, per_page=per_page)
+    page.items = [row[0] for row in page.items]
+    return Listing(page=page, facets=states, query=query, selection=selection, uptake={})
