@@ -48,11 +48,13 @@ def _register_blueprints(app: Flask) -> None:
     from circles.groups import bp as groups_bp
     from circles.meetings import bp as meetings_bp
     from circles.pages import bp as pages_bp
+    from circles.workpackages import bp as workpackages_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(workpackages_bp)
 
 
 def _register_cli(app: Flask) -> None:

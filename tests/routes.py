@@ -32,10 +32,13 @@ TEXT = "text"
 CSV = "csv"
 CALENDAR = "calendar"
 REDIRECT = "redirect"
+MARKDOWN = "markdown"
+PDF = "pdf"
+ATOM = "atom"
 
 #: The mimetype a response of each content kind has (REDIRECT: any, it has no body to speak of).
 MIMETYPES = {HTML: "text/html", JSON: "application/json", TEXT: "text/plain", CSV: "text/csv",
-             CALENDAR: "text/calendar", REDIRECT: None}
+             CALENDAR: "text/calendar", MARKDOWN: "text/markdown", PDF: "application/pdf", ATOM: "application/atom+xml", REDIRECT: None}
 
 
 # --- the world: the objects that URLs are built from ------------------------------------------------
@@ -63,6 +66,16 @@ class World:
     decision_id: int = 0
     action_item_id: int = 0
     calendar_token: str = ""
+    #: ``other_org``'s published public package in ``circle`` (revision 1, with a PDF attachment), one of
+    #: theirs waiting for review (public, in ``circle``), and ``org``'s adopted copy of the first.
+    other_org: Organisation | None = None
+    package: object = None
+    review_package: object = None
+    copy: object = None
+    attachment_id: int = 0
+    #: ``other_org``'s published public case in ``circle`` (revision 1), and one waiting for review.
+    case: object = None
+    review_case: object = None
 
     def account(self, role: Role, password: str = PASSWORD) -> User:
         """The user with ``role`` who works for ``org`` (created on first use), to log in as."""
@@ -144,6 +157,52 @@ def _add_meeting(world: World) -> None:
     world.meeting, world.decision_id, world.action_item_id = meeting, decision.id, item.id
     world.calendar_token = calendar.new_token(world.member)
     db.session.commit()
+    _add_workpackages(world)
+
+
+def _add_workpackages(world: World) -> None:
+    """The packages and cases every workpackages route is tried on. They belong to another organisation,
+    so that ``member`` (of ``org``) may adopt; the circle's coordinator may edit and review them."""
+    from circles.workpackages import case_services, services
+    from circles.workpackages.models import Status
+
+    mid = db.session.scalar(sa.select(Municipality.id).where(Municipality.name == "Amersfoort"))
+    other = account_services.create_organisation("Gemeente Anderstad", "gemeenten", mid)
+    author = account_services.register_user(
+        name="Wereld Schrijver", email="wereld.schrijver@example.org", password=PASSWORD, function="adviseur",
+        organisation=other, locale="nl")
+    content = {"title": "Medewerker post en archief", "summary": "Post sorteren en archief digitaliseren.",
+               "setting": "post_archief", "hours_min": 12.0, "hours_max": 20.0, "sectors": ["gemeenten"],
+               "instruments": ["loonkostensubsidie"], "licence": "CC-BY-4.0", "language": "nl",
+               "tasks": [{"description": "Post sorteren", "frequency": "dagelijks", "hours_per_week": 8.0}]}
+    package = services.create_package(author, content, circle=world.circle)
+    package.status, package.visibility, package.published_at = Status.PUBLISHED, "public", package.created_at
+    waiting = services.create_package(author, {**content, "title": "Assistent-conciërge"}, circle=world.circle)
+    waiting.status, waiting.visibility = Status.IN_REVIEW, "public"
+    copy = services.adopt(package, world.member).copy
+    db.session.flush()
+    world.other_org, world.package, world.review_package, world.copy = other, package, waiting, copy
+    world.attachment_id = _add_attachment(package, author)
+    case_content = {"title": "Conciërge na een stage", "summary": "Een oud-leerling werkt nu op school.",
+                    "function_title": "Assistent-conciërge", "setting": "conciergerie", "sector_code": "vo",
+                    "start_year": 2024, "placements": 1, "hours_per_week": 16.0, "instruments": ["no_riskpolis"],
+                    "quotes": [], "licence": "CC-BY-4.0", "language": "nl"}
+    case = case_services.create_case(author, case_content, circle=world.circle)
+    case.status, case.visibility, case.published_at = Status.PUBLISHED, "public", case.created_at
+    waiting_case = case_services.create_case(author, {**case_content, "title": "Facilitaire dienst"},
+                                             circle=world.circle)
+    waiting_case.status, waiting_case.visibility = Status.IN_REVIEW, "public"
+    world.case, world.review_case = case, waiting_case
+    db.session.commit()
+
+
+def _add_attachment(package, author) -> int:
+    from circles.core.uploads import CheckedUpload
+    from circles.workpackages import attachments
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    upload = CheckedUpload(data=pdf, content_type="application/pdf", filename="functieomschrijving.pdf")
+    return attachments.add_attachment(package, author, upload, "Functieomschrijving").id
 
 
 # --- the inventory -----------------------------------------------------------------------------------
@@ -197,6 +256,38 @@ def _circle(world: World) -> dict:
 
 def _meeting(world: World) -> dict:
     return {"meeting_id": world.meeting.id}
+
+
+def _package(world: World) -> dict:
+    return {"package_id": world.package.id, "slug": world.package.slug}
+
+
+def _package_id(world: World) -> dict:
+    return {"package_id": world.package.id}
+
+
+def _review_package_id(world: World) -> dict:
+    return {"package_id": world.review_package.id}
+
+
+def _copy_id(world: World) -> dict:
+    return {"package_id": world.copy.id}
+
+
+def _case(world: World) -> dict:
+    return {"case_id": world.case.id, "slug": world.case.slug}
+
+
+def _case_id(world: World) -> dict:
+    return {"case_id": world.case.id}
+
+
+def _review_case_id(world: World) -> dict:
+    return {"case_id": world.review_case.id}
+
+
+def _post(**kwargs) -> Route:
+    return Route(post_only=True, axe=False, reason="POST only", **kwargs)
 
 
 ROUTES: dict[str, Route] = {
@@ -296,6 +387,62 @@ ROUTES: dict[str, Route] = {
                                     post_only=True, axe=False, reason="POST only"),
     "meetings.my_actions": Route(role=Role.MEMBER),
     "meetings.circle_decisions": Route(params=_circle),
+    # --- work packages: the library, one package (Role.COORDINATOR coordinates the package's circle and may
+    # edit and review; Role.MEMBER works for another organisation and may adopt) ---
+    "workpackages.index": Route(),
+    "workpackages.mine": Route(role=Role.MEMBER),
+    "workpackages.show": Route(params=_package),
+    "workpackages.show_by_id": Route(params=_package_id, content=REDIRECT, status=302, axe=False,
+                                     reason="short link, redirects to the address with the title"),
+    "workpackages.create": Route(role=Role.MEMBER),
+    "workpackages.edit": Route(params=_package_id, role=Role.COORDINATOR),
+    "workpackages.publish": Route(params=_package_id, role=Role.COORDINATOR, post_only=True, axe=False,
+                                  reason="POST only"),
+    "workpackages.approve": Route(params=_review_package_id, role=Role.COORDINATOR, post_only=True, axe=False,
+                                  reason="POST only"),
+    "workpackages.send_back": Route(params=_review_package_id, role=Role.COORDINATOR, post_only=True, axe=False,
+                                    reason="POST only"),
+    "workpackages.archive": Route(params=_package_id, role=Role.COORDINATOR, post_only=True, axe=False,
+                                  reason="POST only"),
+    "workpackages.reopen": Route(params=_package_id, role=Role.COORDINATOR, post_only=True, axe=False,
+                                 reason="POST only"),
+    "workpackages.review_queue": Route(role=Role.COORDINATOR),
+    "workpackages.history": Route(params=_package_id, role=Role.COORDINATOR),
+    "workpackages.revision": Route(params=lambda w: {**_package_id(w), "number": 1}, role=Role.COORDINATOR),
+    "workpackages.restore": Route(params=lambda w: {**_package_id(w), "number": 1}, role=Role.COORDINATOR,
+                                  post_only=True, axe=False, reason="POST only"),
+    "workpackages.adopt": Route(params=_package_id, role=Role.MEMBER),
+    "workpackages.report": Route(params=_copy_id, role=Role.MEMBER, post_only=True, axe=False, reason="POST only"),
+    "workpackages.export_markdown": Route(params=_package_id, content=MARKDOWN, axe=False,
+                                          reason="Markdown download of one package"),
+    "workpackages.feed": Route(content=ATOM, axe=False, reason="Atom feed for feed readers"),
+    "workpackages.api_list": Route(content=JSON, axe=False, reason="public JSON API for partner websites"),
+    "workpackages.api_show": Route(params=_package_id, content=JSON, axe=False,
+                                   reason="public JSON API for partner websites"),
+    # --- good-practice cases (same roles as the packages) ---
+    "workpackages.cases": Route(),
+    "workpackages.case_show": Route(params=_case),
+    "workpackages.case_create": Route(role=Role.MEMBER),
+    "workpackages.case_edit": Route(params=_case_id, role=Role.COORDINATOR),
+    "workpackages.case_publish": _post(params=_case_id, role=Role.COORDINATOR),
+    "workpackages.case_approve": _post(params=_review_case_id, role=Role.COORDINATOR),
+    "workpackages.case_send_back": _post(params=_review_case_id, role=Role.COORDINATOR),
+    "workpackages.case_archive": _post(params=_case_id, role=Role.COORDINATOR),
+    "workpackages.case_reopen": _post(params=_case_id, role=Role.COORDINATOR),
+    "workpackages.case_history": Route(params=_case_id, role=Role.COORDINATOR),
+    "workpackages.case_revision": Route(params=lambda w: {**_case_id(w), "number": 1}, role=Role.COORDINATOR),
+    "workpackages.case_restore": _post(params=lambda w: {**_case_id(w), "number": 1}, role=Role.COORDINATOR),
+    # --- attachments ---
+    "workpackages.attachment_add": Route(params=_package_id, role=Role.COORDINATOR),
+    "workpackages.case_attachment_add": Route(params=_case_id, role=Role.COORDINATOR),
+    "workpackages.attachment_download": Route(
+        params=lambda w: {"attachment_id": w.attachment_id, "filename": "functieomschrijving.pdf"},
+        content=PDF, axe=False, reason="a file download"),
+    "workpackages.attachment_delete": _post(params=lambda w: {"attachment_id": w.attachment_id},
+                                            role=Role.COORDINATOR),
+    # --- the instrument guide ---
+    "workpackages.instruments": Route(),
+    "workpackages.instrument": Route(params=lambda w: {"code": "loonkostensubsidie"}),
     # --- member directory ---
     "groups.directory": Route(role=Role.MEMBER),
     "groups.member": Route(params=lambda w: {"user_id": w.member.id}, role=Role.MEMBER),

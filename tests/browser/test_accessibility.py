@@ -55,6 +55,11 @@ FORMS = [
     "meetings.create",
     "meetings.create_regional",
     "meetings.edit",
+    "workpackages.create",
+    "workpackages.edit",
+    "workpackages.case_create",
+    "workpackages.case_edit",
+    "workpackages.attachment_add",
     # not here: meetings.settings (its one field is a number, which "sent empty" leaves filled) and
     # meetings.minutes_edit (an empty text is a valid save): sent empty, both succeed.
 ]
