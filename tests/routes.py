@@ -38,7 +38,8 @@ ATOM = "atom"
 
 #: The mimetype a response of each content kind has (REDIRECT: any, it has no body to speak of).
 MIMETYPES = {HTML: "text/html", JSON: "application/json", TEXT: "text/plain", CSV: "text/csv",
-             CALENDAR: "text/calendar", MARKDOWN: "text/markdown", PDF: "application/pdf", ATOM: "application/atom+xml", REDIRECT: None}
+             CALENDAR: "text/calendar", MARKDOWN: "text/markdown", PDF: "application/pdf",
+             ATOM: "application/atom+xml", REDIRECT: None}
 
 
 # --- the world: the objects that URLs are built from ------------------------------------------------
