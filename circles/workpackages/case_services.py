@@ -2,33 +2,30 @@
 work package's: direct to a circle, or reviewed for the platform and the public) and the listing with
 search and facets. Plain functions: the view commits."""
 
+from functools import partial
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from circles.core import audit, mail, revisions, search
+from circles.core import revisions, search
 from circles.core.db import db, utcnow
-from circles.core.permissions import is_admin
 from circles.core.text import slugify
 from circles.groups.models import Circle, Membership, MembershipState, Visibility
 from circles.reference.models import Region
 from circles.workpackages import facets as facet_lib
+from circles.workpackages import publishing
 from circles.workpackages.case_content import ConsentMissing, apply_case_content, case_content
 from circles.workpackages.instruments import INSTRUMENT_LABELS
 from circles.workpackages.models import RECRUITMENT_LABELS, SETTING_LABELS, Case, Status, case_instruments
-from circles.workpackages.permissions import may_review, visible_clause
-from circles.workpackages.services import MAX_QUERY, Listing, reviewers
+from circles.workpackages.permissions import visible_clause
+from circles.workpackages.services import MAX_QUERY, Listing
 
 OBJECT_TYPE = "case"
 
 
-class CaseError(Exception):
-    """A refused action, with a message for the person and the HTTP status to answer with."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
+#: A refused action, with a message for the person and the HTTP status to answer with.
+CaseError = publishing.PublishError
 
 
 CONSENT_MESSAGE = _l("Een citaat van de medewerker kan alleen met diens uitdrukkelijke toestemming. Vink aan dat "
@@ -109,90 +106,27 @@ def revision_of(case: Case, number: int) -> revisions.Revision | None:
     return revisions.get(OBJECT_TYPE, case.id, number)
 
 
-# --- publishing --------------------------------------------------------------------------------------
+# --- publishing (the workflow is shared with packages: see publishing.py) ----------------------------------
 
-def _record_published(case: Case, user) -> None:
-    revisions.save(OBJECT_TYPE, case.id, case_content(case), author=user, based_on=case.revision, note="published")
-    case.revision += 1
-
-
-def publish_to_circle(case: Case, user) -> None:
-    """A member of the case's circle publishes it to that circle: no review needed."""
-    if case.circle is None:
-        raise CaseError(_l("Kies eerst een leercirkel voor dit voorbeeld."), 422)
-    case.visibility = Visibility.CIRCLE
-    _publish(case)
-    _record_published(case, user)
-    audit.record("case.published", actor=user, obj_type="case", obj_id=case.id)
-
-
-def submit_for_review(case: Case, user, visibility: str) -> list:
-    """Offer the case for the whole platform or the public: it waits for a reviewer, who is told by
-    e-mail. Returns the reviewers."""
-    if visibility not in (Visibility.PLATFORM, Visibility.PUBLIC):
-        raise CaseError(_l("Kies voor wie het voorbeeld zichtbaar wordt."), 422)
-    if case.status == Status.IN_REVIEW:
-        raise CaseError(_l("Dit voorbeeld wacht al op een beoordeling."))
-    case.visibility = visibility
-    case.status = Status.IN_REVIEW
-    case.review_note = ""
-    people = reviewers(case)
-    for person in people:
-        mail.queue_mail(person.email, _l("Een goed voorbeeld wacht op uw beoordeling"),
-                        "workpackages/email/case_review", locale=person.locale, case=case, reviewer=person,
-                        submitter=user)
-    audit.record("case.submitted", actor=user, obj_type="case", obj_id=case.id)
-    return people
-
-
-def approve(case: Case, reviewer) -> None:
-    """The reviewer publishes it with the visibility asked for."""
-    if case.status != Status.IN_REVIEW:
-        raise CaseError(_l("Dit voorbeeld wacht niet op een beoordeling."))
-    case.reviewed_by_id = reviewer.id
-    _publish(case)
-    _record_published(case, reviewer)
-    audit.record("case.approved", actor=reviewer, obj_type="case", obj_id=case.id)
-
-
-def send_back(case: Case, reviewer, note: str) -> None:
-    """Back to draft, with the reviewer's note for the author (by e-mail too)."""
-    if case.status != Status.IN_REVIEW:
-        raise CaseError(_l("Dit voorbeeld wacht niet op een beoordeling."))
-    case.status = Status.DRAFT
-    case.review_note = note
-    case.reviewed_by_id = reviewer.id
-    if case.author is not None:
-        mail.queue_mail(case.author.email, _l("Uw voorbeeld is teruggestuurd"), "workpackages/email/case_sent_back",
-                        locale=case.author.locale, case=case, reviewer=reviewer, note=note)
-    audit.record("case.sent_back", actor=reviewer, obj_type="case", obj_id=case.id)
-
-
-def archive(case: Case, user) -> None:
-    """No longer listed or found; its page stays for those who may read it."""
-    case.status = Status.ARCHIVED
-    audit.record("case.archived", actor=user, obj_type="case", obj_id=case.id)
-
-
-def reopen(case: Case, user) -> None:
-    """An archived case back to draft, to work on it again."""
-    case.status = Status.DRAFT
-    audit.record("case.reopened", actor=user, obj_type="case", obj_id=case.id)
-
-
-def _publish(case: Case) -> None:
-    case.status = Status.PUBLISHED
-    case.review_note = ""
-    if case.published_at is None:
-        case.published_at = utcnow()
-
-
-def review_queue(user) -> list[Case]:
-    """Cases waiting for a review this user may give."""
-    waiting = db.session.scalars(sa.select(Case).where(Case.status == Status.IN_REVIEW)
-                                 .options(selectinload(Case.circle), selectinload(Case.organisation))
-                                 .order_by(Case.updated_at)).all()
-    return [c for c in waiting if is_admin(user) or may_review(user, c)]
+CASE = publishing.Kind(
+    name=OBJECT_TYPE, model=Case, content=case_content,
+    messages={
+        "no_circle": _l("Kies eerst een leercirkel voor dit voorbeeld."),
+        "choose_visibility": _l("Kies voor wie het voorbeeld zichtbaar wordt."),
+        "already_waiting": _l("Dit voorbeeld wacht al op een beoordeling."),
+        "not_waiting": _l("Dit voorbeeld wacht niet op een beoordeling."),
+        "review_subject": _l("Een goed voorbeeld wacht op uw beoordeling"),
+        "sent_back_subject": _l("Uw voorbeeld is teruggestuurd"),
+    },
+    review_template="workpackages/email/case_review", sent_back_template="workpackages/email/case_sent_back",
+)
+publish_to_circle = partial(publishing.publish_to_circle, CASE)
+submit_for_review = partial(publishing.submit_for_review, CASE)
+approve = partial(publishing.approve, CASE)
+send_back = partial(publishing.send_back, CASE)
+archive = partial(publishing.archive, CASE)
+reopen = partial(publishing.reopen, CASE)
+review_queue = partial(publishing.review_queue, CASE)
 
 
 def my_circles(user) -> list[Circle]:

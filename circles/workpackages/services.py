@@ -4,18 +4,20 @@ search and facets. Plain functions: the view commits."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from circles.accounts.models import Organisation, Role, User
-from circles.core import audit, mail, revisions, search
+from circles.accounts.models import Organisation, User
+from circles.core import audit, revisions, search
 from circles.core.db import db, utcnow
 from circles.core.text import slugify
-from circles.groups.models import CircleRole, Membership, MembershipState, Visibility
+from circles.groups.models import Visibility
 from circles.reference.models import Municipality, Region
 from circles.workpackages import facets as facet_lib
+from circles.workpackages import publishing
 from circles.workpackages.content import apply_content, package_content
 from circles.workpackages.instruments import INSTRUMENT_LABELS
 from circles.workpackages.models import (
@@ -29,18 +31,13 @@ from circles.workpackages.models import (
     package_instruments,
     package_sectors,
 )
-from circles.workpackages.permissions import may_review, visible_clause
+from circles.workpackages.permissions import visible_clause
 
 OBJECT_TYPE = "package"
 
 
-class PackageError(Exception):
-    """A refused action, with a message for the person and the HTTP status to answer with."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
+#: A refused action, with a message for the person and the HTTP status to answer with.
+PackageError = publishing.PublishError
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -104,104 +101,27 @@ def revision_of(package: WorkPackage, number: int) -> revisions.Revision | None:
     return revisions.get(OBJECT_TYPE, package.id, number)
 
 
-# --- publishing --------------------------------------------------------------------------------------
+# --- publishing (the workflow is shared with cases: see publishing.py) ----------------------------------
 
-def publish_to_circle(package: WorkPackage, user: User) -> None:
-    """A member of the package's circle publishes it to that circle: no review needed."""
-    if package.circle is None:
-        raise PackageError(_l("Kies eerst een leercirkel voor dit werkpakket."), 422)
-    package.visibility = Visibility.CIRCLE
-    _publish(package)
-    revisions.save(OBJECT_TYPE, package.id, package_content(package), author=user, based_on=package.revision,
-                   note="published")
-    package.revision += 1
-    audit.record("package.published", actor=user, obj_type="package", obj_id=package.id)
-
-
-def submit_for_review(package: WorkPackage, user: User, visibility: str) -> list[User]:
-    """Offer the package for the whole platform or the public: it waits for a reviewer, who is told by
-    e-mail. Returns the reviewers."""
-    if visibility not in (Visibility.PLATFORM, Visibility.PUBLIC):
-        raise PackageError(_l("Kies voor wie het werkpakket zichtbaar wordt."), 422)
-    if package.status == Status.IN_REVIEW:
-        raise PackageError(_l("Dit werkpakket wacht al op een beoordeling."))
-    package.visibility = visibility
-    package.status = Status.IN_REVIEW
-    package.review_note = ""
-    people = reviewers(package)
-    for person in people:
-        mail.queue_mail(person.email, _l("Een werkpakket wacht op uw beoordeling"), "workpackages/email/review",
-                        locale=person.locale, package=package, reviewer=person, submitter=user)
-    audit.record("package.submitted", actor=user, obj_type="package", obj_id=package.id)
-    return people
-
-
-def reviewers(package: WorkPackage) -> list[User]:
-    """Who gets the review request: the circle's coordinators, else the platform editors (who asked for
-    these notices)."""
-    if package.circle is not None:
-        query = (sa.select(User).join(Membership, Membership.user_id == User.id)
-                 .where(Membership.circle_id == package.circle_id, Membership.role == CircleRole.COORDINATOR,
-                        Membership.state == MembershipState.ACTIVE))
-    else:
-        query = sa.select(User).where(User.role == Role.EDITOR)
-    from circles.core.notifications import wants
-
-    return [u for u in db.session.scalars(query.order_by(User.name)) if wants(u, "reviews")]
-
-
-def approve(package: WorkPackage, reviewer: User) -> None:
-    """The reviewer publishes it with the visibility asked for."""
-    if package.status != Status.IN_REVIEW:
-        raise PackageError(_l("Dit werkpakket wacht niet op een beoordeling."))
-    package.reviewed_by_id = reviewer.id
-    _publish(package)
-    revisions.save(OBJECT_TYPE, package.id, package_content(package), author=reviewer, based_on=package.revision,
-                   note="published")
-    package.revision += 1
-    audit.record("package.approved", actor=reviewer, obj_type="package", obj_id=package.id)
-
-
-def send_back(package: WorkPackage, reviewer: User, note: str) -> None:
-    """Back to draft, with the reviewer's note for the author."""
-    if package.status != Status.IN_REVIEW:
-        raise PackageError(_l("Dit werkpakket wacht niet op een beoordeling."))
-    package.status = Status.DRAFT
-    package.review_note = note
-    package.reviewed_by_id = reviewer.id
-    if package.author is not None:
-        mail.queue_mail(package.author.email, _l("Uw werkpakket is teruggestuurd"), "workpackages/email/sent_back",
-                        locale=package.author.locale, package=package, reviewer=reviewer, note=note)
-    audit.record("package.sent_back", actor=reviewer, obj_type="package", obj_id=package.id)
-
-
-def archive(package: WorkPackage, user: User) -> None:
-    """No longer listed or found; its page and its copies stay."""
-    package.status = Status.ARCHIVED
-    audit.record("package.archived", actor=user, obj_type="package", obj_id=package.id)
-
-
-def reopen(package: WorkPackage, user: User) -> None:
-    """An archived or reviewed package back to draft, to work on it again."""
-    package.status = Status.DRAFT
-    audit.record("package.reopened", actor=user, obj_type="package", obj_id=package.id)
-
-
-def _publish(package: WorkPackage) -> None:
-    package.status = Status.PUBLISHED
-    package.review_note = ""
-    if package.published_at is None:
-        package.published_at = utcnow()
-
-
-def review_queue(user: User) -> list[WorkPackage]:
-    """Packages waiting for a review this user may give."""
-    waiting = db.session.scalars(sa.select(WorkPackage).where(WorkPackage.status == Status.IN_REVIEW)
-                                 .options(selectinload(WorkPackage.circle), selectinload(WorkPackage.organisation))
-                                 .order_by(WorkPackage.updated_at)).all()
-    from circles.core.permissions import is_admin
-
-    return [p for p in waiting if is_admin(user) or may_review(user, p)]
+PACKAGE = publishing.Kind(
+    name=OBJECT_TYPE, model=WorkPackage, content=package_content,
+    messages={
+        "no_circle": _l("Kies eerst een leercirkel voor dit werkpakket."),
+        "choose_visibility": _l("Kies voor wie het werkpakket zichtbaar wordt."),
+        "already_waiting": _l("Dit werkpakket wacht al op een beoordeling."),
+        "not_waiting": _l("Dit werkpakket wacht niet op een beoordeling."),
+        "review_subject": _l("Een werkpakket wacht op uw beoordeling"),
+        "sent_back_subject": _l("Uw werkpakket is teruggestuurd"),
+    },
+    review_template="workpackages/email/review", sent_back_template="workpackages/email/sent_back",
+)
+publish_to_circle = partial(publishing.publish_to_circle, PACKAGE)
+submit_for_review = partial(publishing.submit_for_review, PACKAGE)
+approve = partial(publishing.approve, PACKAGE)
+send_back = partial(publishing.send_back, PACKAGE)
+archive = partial(publishing.archive, PACKAGE)
+reopen = partial(publishing.reopen, PACKAGE)
+review_queue = partial(publishing.review_queue, PACKAGE)
 
 
 # --- copying and jobs --------------------------------------------------------------------------------
