@@ -209,6 +209,9 @@ def seed_demo() -> dict[str, int]:
     circles_by_name = {c.name: c for c in db.session.scalars(sa.select(Circle))}
     users = {u.email: u for u in db.session.scalars(sa.select(User))}
     _seed_meeting_activity(circles_by_name, users)
+    from circles.workpackages.demo import seed_workpackages
+
+    added["work packages and cases"] = seed_workpackages(circles_by_name, users)
     db.session.commit()
     return added
 
@@ -226,8 +229,9 @@ def seed_demo_command(if_empty: bool):
         click.echo("Database already has accounts; demo not seeded.")
         return
     added = seed_demo()
-    click.echo(f"Demo ready ({added['organisations']} organisations, {added['accounts']} accounts and "
-               f"{added['circles']} circles added).")
+    click.echo(f"Demo ready ({added['organisations']} organisations, {added['accounts']} accounts, "
+               f"{added['circles']} circles and {added['work packages and cases']} work packages, copies and "
+               "cases added).")
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email, name, _function, org, role in ACCOUNTS:
         click.echo(f"  {role.value:<14} {email:<36} {name} ({org})")

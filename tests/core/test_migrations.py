@@ -56,7 +56,7 @@ def test_seed_demo_twice_gives_no_duplicates(app, runner):
               db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)))
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
-    assert "0 organisations, 0 accounts and 0 circles added" in second.output
+    assert "0 organisations, 0 accounts, 0 circles and 0 work packages, copies and cases added" in second.output
     assert (db.session.scalar(sa.select(sa.func.count()).select_from(User)),
             db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))) == counts
     assert counts[0] >= 4 and counts[1] >= 10
