@@ -46,6 +46,10 @@ test-postgres:
 	@echo "=== Test run 2 of 2: PostgreSQL (browser tests ran in run 1) ==="
 	scripts/with-postgres.sh $(BIN)/pytest --ignore=tests/browser $(PYTEST_ARGS)
 
+# The search benchmark (not part of `make test`): 50,000 packages; figures go to bench/RESULTS.md.
+bench: $(VENV)/.installed translations
+	$(BIN)/python -m bench.search --packages 50000
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check circles tests bench
 

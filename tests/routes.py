@@ -144,9 +144,9 @@ def _add_meeting(world: World) -> None:
 
     coordinator = world.account(Role.COORDINATOR)
     start = (utcnow() + timedelta(days=7)).replace(hour=12, minute=0, second=0, microsecond=0)
-    meeting = Meeting(title="Werkpakketten in de praktijk", circle=world.circle, starts_at=start,
+    meeting = Meeting(title="Jobcarving in de praktijk", circle=world.circle, starts_at=start,
                       ends_at=start + timedelta(hours=2), location_name="Stadhuis", address="Stadsplein 1, Utrecht",
-                      agenda="1. Opening\n2. Werkpakketten", capacity=10, created_by_id=coordinator.id)
+                      agenda="1. Opening\n2. Taken afsplitsen", capacity=10, created_by_id=coordinator.id)
     db.session.add(meeting)
     db.session.flush()
     minutes.save_minutes(meeting, coordinator, "Besproken: **werkpakketten**.", based_on=0)
@@ -190,8 +190,8 @@ def _add_workpackages(world: World) -> None:
                     "quotes": [], "licence": "CC-BY-4.0", "language": "nl"}
     case = case_services.create_case(author, case_content, circle=world.circle)
     case.status, case.visibility, case.published_at = Status.PUBLISHED, "public", case.created_at
-    waiting_case = case_services.create_case(author, {**case_content, "title": "Facilitaire dienst"},
-                                             circle=world.circle)
+    waiting_case = case_services.create_case(
+        author, {**case_content, "title": "Facilitair medewerker na een proefplaatsing"}, circle=world.circle)
     waiting_case.status, waiting_case.visibility = Status.IN_REVIEW, "public"
     world.case, world.review_case = case, waiting_case
     db.session.commit()

@@ -210,7 +210,7 @@ def _hidden(key, actor, response) -> str | None:
     expected = 200 if key == "meetings.circle_feed" else 404  # the feed answers for the token's owner
     if response.status_code != expected:
         return f"{key} as {actor}: {response.status_code}"
-    if expected == 404 and "Werkpakketten in de praktijk" in response.get_data(as_text=True):
+    if expected == 404 and "Jobcarving in de praktijk" in response.get_data(as_text=True):
         return f"{key} as {actor}: the meeting's title leaks"
     return None
 
