@@ -1,7 +1,7 @@
 """Facets for the package and case listings: filters that combine (OR within a facet, AND across
 facets), are read from and written to the URL, and show how many results each value would give.
 
-All counts of a listing come from one UNION ALL query. Each facet's counts apply every *other*
+All counts of a listing come from one UNION ALL query, which finds the visible, matching rows once. Each facet's counts apply every *other*
 facet's filter (so ticking a second sector still shows how many the first had), the search words and
 the reader's visibility.
 """
@@ -64,10 +64,14 @@ def conditions(facets: list[Facet], selection: dict[str, list[str]], *, leave_ou
 def facet_states(facets: list[Facet], base: sa.Select, id_column, selection: dict[str, list[str]]) -> list[FacetState]:
     """Counts for every option of every facet, in one query. ``base`` selects the visible, matching rows
     (search and visibility applied, facet filters not); ``id_column`` is its primary key column."""
+    # The visible, matching rows once (a CTE used by every facet: the databases compute it one time);
+    # each facet then applies the other facets' filters, which are cheap, on top.
+    matching = base.with_only_columns(id_column.label("id")).cte("matching")
     parts = []
     for facet in facets:
-        ids = base.with_only_columns(id_column.label("id")).where(
-            *conditions(facets, selection, leave_out=facet.name)).subquery()
+        ids = (sa.select(id_column.label("id")).where(id_column.in_(sa.select(matching.c.id)),
+                                                       *conditions(facets, selection, leave_out=facet.name))
+               .subquery())
         counts = facet.counts(ids).subquery()
         parts.append(sa.select(sa.literal(facet.name).label("facet"), sa.cast(counts.c[0], sa.String).label("value"),
                                counts.c[1].label("n")))

@@ -205,11 +205,12 @@ def _conflict(package: WorkPackage, form: PackageForm):
     package = db.session.get(WorkPackage, package.id)
     theirs = package_content(package)
     form.revision.data = str(package.revision)
-    diff = revisions.diff_html(_markdown(theirs, package), _markdown(form.content(), package))
+    diff = revisions.diff_html(_markdown(theirs), _markdown(form.content()))
     return form_page("workpackages/form.html", form, 409, package=package, conflict_diff=diff)
 
 
-def _markdown(content: dict, package: WorkPackage) -> str:
+def _markdown(content: dict) -> str:
+    """The package as line-oriented text: what the diffs compare."""
     return package_markdown(content, organisation=None, circle=None, url=None, revision=None)
 
 
@@ -336,11 +337,11 @@ def revision(package_id: int, number: int):
     require("package.edit", package)
     rev = _revision_or_404(package, number)
     previous = services.revision_of(package, number - 1)
-    text = _markdown(rev.content, package)
-    before = _markdown(previous.content, package) if previous else ""
+    text = _markdown(rev.content)
+    before = _markdown(previous.content) if previous else ""
     return render_template("workpackages/revision.html", package=package, revision=rev, previous=previous,
                            text=text, diff_previous=revisions.diff_html(before, text),
-                           diff_current=revisions.diff_html(text, _markdown(package_content(package), package)))
+                           diff_current=revisions.diff_html(text, _markdown(package_content(package))))
 
 
 @bp.route("/werkpakketten/<int:package_id>/versies/<int:number>/terugzetten", methods=["POST"])
