@@ -1,9 +1,9 @@
 """Facets for the package and case listings: filters that combine (OR within a facet, AND across
 facets), are read from and written to the URL, and show how many results each value would give.
 
-All counts of a listing come from one UNION ALL query, which finds the visible, matching rows once. Each facet's counts apply every *other*
-facet's filter (so ticking a second sector still shows how many the first had), the search words and
-the reader's visibility.
+All counts of a listing come from one UNION ALL query, which finds the visible, matching rows once.
+Each facet's counts apply every *other* facet's filter (so ticking a second sector still shows how many
+the first had), the search words and the reader's visibility.
 """
 
 from collections.abc import Callable
