@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from circles.core import revisions, search
 from circles.core.db import db, utcnow
 from circles.core.text import slugify
-from circles.groups.models import Circle, Membership, MembershipState, Visibility
+from circles.groups.models import Circle, Visibility
 from circles.reference.models import Region
 from circles.workpackages import facets as facet_lib
 from circles.workpackages import publishing
@@ -127,13 +127,6 @@ send_back = partial(publishing.send_back, CASE)
 archive = partial(publishing.archive, CASE)
 reopen = partial(publishing.reopen, CASE)
 review_queue = partial(publishing.review_queue, CASE)
-
-
-def my_circles(user) -> list[Circle]:
-    """Circles the user takes part in: the ones a case can belong to."""
-    return list(db.session.scalars(
-        sa.select(Circle).join(Membership, Membership.circle_id == Circle.id)
-        .where(Membership.user_id == user.id, Membership.state == MembershipState.ACTIVE).order_by(Circle.name)))
 
 
 def regions() -> list[Region]:

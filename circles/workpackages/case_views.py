@@ -102,7 +102,7 @@ def _case_form(case: Case | None) -> CaseForm:
     case's current package and circle, so an edit never loses them)."""
     form = CaseForm()
     packages = services.packages_for_cases(current_user)
-    circles = case_services.my_circles(current_user)
+    circles = services.my_circles(current_user)
     if case is not None:
         if case.package is not None and case.package not in packages:
             packages.append(case.package)

@@ -14,7 +14,7 @@ from circles.accounts.models import Organisation, User
 from circles.core import audit, revisions, search
 from circles.core.db import db, utcnow
 from circles.core.text import slugify
-from circles.groups.models import Visibility
+from circles.groups.models import Circle, Membership, MembershipState, Visibility
 from circles.reference.models import Municipality, Region
 from circles.workpackages import facets as facet_lib
 from circles.workpackages import publishing
@@ -329,6 +329,13 @@ def search_packages(user, query: str, args, *, per_page: int = 20) -> Listing:
     page.items = [row[0] for row in page.items]
     return Listing(page=page, facets=states, query=query, selection=selection,
                    uptake=uptake([p.id for p in page.items]))
+
+
+def my_circles(user) -> list[Circle]:
+    """Circles the user takes part in: the ones a package or case can belong to."""
+    return list(db.session.scalars(
+        sa.select(Circle).join(Membership, Membership.circle_id == Circle.id)
+        .where(Membership.user_id == user.id, Membership.state == MembershipState.ACTIVE).order_by(Circle.name)))
 
 
 def my_packages(user) -> list[WorkPackage]:

@@ -15,7 +15,7 @@ from circles.core.db import db
 from circles.core.permissions import can, require
 from circles.core.setup import EmptyForm
 from circles.core.views import form_page
-from circles.groups.models import Circle, Membership, MembershipState, Visibility
+from circles.groups.models import Circle, Visibility
 from circles.workpackages import attachments as attachment_services
 from circles.workpackages import bp, services
 from circles.workpackages.content import package_content
@@ -48,13 +48,6 @@ LABELS = {"setting": SETTING_LABELS, "level": WORK_LEVEL_LABELS, "contract": CON
 
 def _page(package: WorkPackage):
     return redirect(url_for("workpackages.show", package_id=package.id, slug=package.slug))
-
-
-def _my_circles(user) -> list[Circle]:
-    """Circles the user takes part in: the ones a package can belong to."""
-    return list(db.session.scalars(
-        sa.select(Circle).join(Membership, Membership.circle_id == Circle.id)
-        .where(Membership.user_id == user.id, Membership.state == MembershipState.ACTIVE).order_by(Circle.name)))
 
 
 def _chosen_circle(form: PackageForm) -> Circle | None:
@@ -153,7 +146,7 @@ def create():
     """Describe a new package; it starts as a draft of the writer's organisation."""
     require("package.create")
     form = PackageForm()
-    form.fill_circles(_my_circles(current_user))
+    form.fill_circles(services.my_circles(current_user))
     wanted = request.args.get("leercirkel", type=str, default="")
     if request.method == "GET" and any(choice.value == wanted for choice in form.circle_id.choices):
         form.circle_id.data = wanted
@@ -176,7 +169,7 @@ def edit(package_id: int):
     package = package_or_404(package_id)
     require("package.edit", package)
     form = PackageForm()
-    circles = _my_circles(current_user)
+    circles = services.my_circles(current_user)
     if package.circle is not None and package.circle not in circles:
         circles.append(package.circle)
     form.fill_circles(circles)
