@@ -15,8 +15,10 @@ ENV_STRINGS = (
     "BASE_URL",
     "PREFERRED_URL_SCHEME",
     "UPLOAD_FOLDER",
+    "NEWSLETTER_UNSUBSCRIBE_MAILTO",
 )
-ENV_INTS = ("MAIL_PORT",)
+ENV_INTS = ("MAIL_PORT", "NEWSLETTER_SEND_WINDOW_HOURS")
+ENV_FLOATS = ("MAIL_RATE_PER_SECOND",)
 ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "BEHIND_PROXY")
 
 
@@ -39,6 +41,15 @@ class Defaults:
     MAIL_PASSWORD = ""
     MAIL_DEFAULT_SENDER = "Leercirkels banenafspraak <noreply@leercirkels.example>"
     MAIL_TIMEOUT = 10
+    #: Messages per second per sender process (0: as fast as the server takes them).
+    MAIL_RATE_PER_SECOND = 0.0
+    #: Seconds to wait before retry n after a temporary failure (4xx, cannot connect); after the last: failed.
+    MAIL_BACKOFF_SECONDS = (60, 300, 900, 3600)
+    #: The mailto address in the newsletter's List-Unsubscribe header; empty: nieuwsbrief-afmelden@ and the
+    #: domain of MAIL_DEFAULT_SENDER.
+    NEWSLETTER_UNSUBSCRIBE_MAILTO = ""
+    #: A newsletter not delivered this many hours after "send" is not sent late.
+    NEWSLETTER_SEND_WINDOW_HOURS = 48
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -77,6 +88,9 @@ def from_environment() -> dict:
     for name in ENV_INTS:
         if os.environ.get(name):
             out[name] = int(os.environ[name])
+    for name in ENV_FLOATS:
+        if os.environ.get(name):
+            out[name] = float(os.environ[name])
     for name in ENV_BOOLS:
         if os.environ.get(name):
             out[name] = os.environ[name].lower() in ("1", "true", "yes", "on")

@@ -2,6 +2,8 @@
 a real local SMTP server, factories and log-in helpers. CSRF stays on: helpers read the token from
 the page, as a browser would."""
 
+import asyncio
+import collections
 import contextvars
 import email
 import email.policy
@@ -55,18 +57,58 @@ class MailCapture:
         self.lock = threading.Lock()
         #: Recipient address -> SMTP reply, to simulate refusals (e.g. "550 no such user").
         self.refuse: dict[str, str] = {}
+        #: Recipient address -> replies given to its next RCPT commands, one per attempt, then accepted
+        #: (e.g. ["451 4.2.2 try later"]: refused the first time only).
+        self.script: dict[str, list[str]] = {}
+        #: Recipient address -> SMTP reply to the message data (refused after DATA; not kept).
+        self.refuse_data: dict[str, str] = {}
+        #: Called as ``on_data(count, message, server)`` after message number ``count`` was kept (``message``
+        #: is None when ``parse`` is off) and before it is answered: e.g. to kill the sender, or to drop the
+        #: connection, at that moment.
+        self.on_data = None
+        #: When set, DATA is not answered until ``hold()`` is true (at most 30 s), without blocking others.
+        self.hold = None
+        #: The client addresses (host, port) seen at RCPT: one per SMTP connection.
+        self.peers: set = set()
+        #: The envelope recipients of every message accepted, in order (also when ``parse`` is off).
+        self.recipients: list[str] = []
+        #: How many messages were accepted.
+        self.accepted = 0
+        #: False: keep only ``recipients``, not the parsed messages (thousands of messages, faster).
+        self.parse = True
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.peers.add(session.peer)
+        if self.script.get(address):
+            return self.script[address].pop(0)
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        for address in envelope.rcpt_tos:
+            if address in self.refuse_data:
+                return self.refuse_data[address]
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default) if self.parse else None
         with self.lock:
-            self.messages.append(msg)
+            if msg is not None:
+                self.messages.append(msg)
+            self.recipients.extend(envelope.rcpt_tos)
+            self.accepted += 1
+            count = self.accepted
+        if self.on_data is not None:
+            self.on_data(count, msg, server)
+        if self.hold is not None:
+            for _ in range(3000):
+                if self.hold():
+                    break
+                await asyncio.sleep(0.01)
         return "250 Message accepted for delivery"
+
+    def per_recipient(self) -> collections.Counter:
+        """How many messages each address received (envelope recipients)."""
+        return collections.Counter(self.recipients)
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
@@ -103,6 +145,13 @@ def mailbox(smtp_server) -> MailCapture:
     capture = smtp_server.handler
     capture.messages.clear()
     capture.refuse.clear()
+    capture.script.clear()
+    capture.refuse_data.clear()
+    capture.on_data = capture.hold = None
+    capture.peers.clear()
+    capture.recipients.clear()
+    capture.accepted = 0
+    capture.parse = True
     return capture
 
 

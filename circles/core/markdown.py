@@ -1,5 +1,7 @@
 """Markdown to safe HTML: one parser and one sanitiser configuration for the whole platform."""
 
+from html import unescape as html_unescape
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -28,3 +30,16 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)
+
+
+def plain_text(text: str | None, limit: int | None = None) -> str:
+    """The words of a Markdown text without markup (teasers, plain-text e-mail), cut at a word
+    boundary with an ellipsis when longer than ``limit``."""
+    if not text:
+        return ""
+    words = " ".join(nh3.clean(_md.render(text), tags=set()).split())
+    words = html_unescape(words)
+    if limit is None or len(words) <= limit:
+        return words
+    cut = words[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",.;:") + "…"

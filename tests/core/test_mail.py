@@ -81,7 +81,7 @@ def test_permanent_refusal_is_marked_failed_and_not_retried(app, mailbox):
     assert mail.deliver()["failed"] == 1
     row = db.session.scalar(sa.select(OutgoingMail))
     assert row.status == "failed" and row.last_error.startswith("550")
-    assert mail.deliver() == {"sent": 0, "retry": 0, "failed": 0, "unknown": 0}
+    assert mail.deliver() == {"sent": 0, "retry": 0, "failed": 0, "unknown": 0, "expired": 0}
 
 
 def test_temporary_refusal_is_retried_later(app, mailbox):
