@@ -47,6 +47,7 @@ def _register_blueprints(app: Flask) -> None:
     from circles.accounts import bp as accounts_bp
     from circles.groups import bp as groups_bp
     from circles.meetings import bp as meetings_bp
+    from circles.newsletter import bp as newsletter_bp
     from circles.pages import bp as pages_bp
     from circles.workpackages import bp as workpackages_bp
 
@@ -55,15 +56,18 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(groups_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(workpackages_bp)
+    app.register_blueprint(newsletter_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from circles import demo
     from circles.core import mail
     from circles.meetings.cli import meetings_cli
+    from circles.newsletter.cli import newsletter_cli
     from circles.reference import cli as reference_cli
 
     app.cli.add_command(demo.seed_demo_command)
     app.cli.add_command(reference_cli.load_reference_command)
     app.cli.add_command(mail.mail_cli)
     app.cli.add_command(meetings_cli)
+    app.cli.add_command(newsletter_cli)

@@ -212,6 +212,9 @@ def seed_demo() -> dict[str, int]:
     from circles.workpackages.demo import seed_workpackages
 
     added["work packages and cases"] = seed_workpackages(circles_by_name, users)
+    from circles.newsletter.demo import seed_newsletter
+
+    added["newsletter"] = seed_newsletter(users)
     db.session.commit()
     return added
 

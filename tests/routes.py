@@ -77,6 +77,20 @@ class World:
     #: ``other_org``'s published public case in ``circle`` (revision 1), and one waiting for review.
     case: object = None
     review_case: object = None
+    #: A news submission by ``member`` waiting for the editors, and an approved one (its public page).
+    news_pending_id: int = 0
+    news_approved_id: int = 0
+    #: A confirmed subscriber, its confirmation token and its signed unsubscribe and preferences tokens.
+    subscriber: object = None
+    confirm_token: str = ""
+    unsubscribe_token: str = ""
+    preferences_token: str = ""
+    #: Newsletter issues: one that went out (number 1, in the archive), one approved and waiting to be sent,
+    #: and a draft with ``package`` in it and a section for one region.
+    sent_issue: object = None
+    approved_issue: object = None
+    draft_issue: object = None
+    custom_section_id: int = 0
 
     def account(self, role: Role, password: str = PASSWORD) -> User:
         """The user with ``role`` who works for ``org`` (created on first use), to log in as."""
@@ -195,6 +209,54 @@ def _add_workpackages(world: World) -> None:
     waiting_case.status, waiting_case.visibility = Status.IN_REVIEW, "public"
     world.case, world.review_case = case, waiting_case
     db.session.commit()
+    _add_newsletter(world)
+
+
+def _add_newsletter(world: World) -> None:
+    """News submissions, a subscriber with its tokens, and issues in every state the routes need."""
+    import hashlib
+    from datetime import timedelta
+
+    from circles.core.db import utcnow
+    from circles.newsletter import news, services, subscriptions
+    from circles.newsletter.models import CONSENT_VERSION, Issue, IssueSection, IssueStatus, NewsStatus, Subscriber
+
+    pending = news.submit(world.member, title="Open dag werkplekken", body="Kom **kijken** op 12 maart.",
+                          link="https://www.example.org/open-dag", sector_code="gemeenten", region_code="AM13")
+    approved = news.submit(world.member, title="Inloopochtend werkgevers Utrecht", body="Koffie en **voorbeelden**.")
+    approved.status, approved.decided_at = NewsStatus.APPROVED, utcnow()
+    approved.decided_by_id = world.account(Role.EDITOR).id
+    db.session.flush()
+    world.news_pending_id, world.news_approved_id = pending.id, approved.id
+
+    token = "inventory-token"
+    subscriber = Subscriber(email="lezer@example.org", status="confirmed", consent_version=CONSENT_VERSION,
+                            confirm_token_hash=hashlib.sha256(token.encode()).hexdigest(), confirm_sent_at=utcnow(),
+                            confirmed_at=utcnow())
+    db.session.add(subscriber)
+    db.session.flush()
+    world.subscriber, world.confirm_token = subscriber, token
+    world.unsubscribe_token = subscriptions.unsubscribe_token(subscriber)
+    world.preferences_token = subscriptions.preferences_token(subscriber)
+
+    editor = world.account(Role.EDITOR)
+    now = utcnow()
+    sent = services.new_issue(editor, now - timedelta(days=14))
+    services.freeze(sent, editor, now - timedelta(days=14))
+    sent.status, sent.send_started_at, sent.sent_at = IssueStatus.SENT, now - timedelta(days=14), now
+    sent.send_deadline = now
+    approved_issue = services.new_issue(editor, now)
+    services.freeze(approved_issue, editor, now)
+    draft = Issue(number=3, issue_date=now.date() + timedelta(days=14), cut_off=now, subject="Editie drie")
+    db.session.add(draft)
+    for position, kind in enumerate(services.DEFAULT_SECTIONS):
+        draft.sections.append(IssueSection(kind=kind, title="", position=position))
+    db.session.flush()
+    services._add_items(draft, services.proposals(None, now))
+    custom = services.add_section(draft, title="Uit de regio Utrecht", sectors=[], regions=["AM13"])
+    db.session.commit()
+    world.sent_issue, world.approved_issue, world.draft_issue = sent, approved_issue, draft
+    world.custom_section_id = custom.id
 
 
 def _add_attachment(package, author) -> int:
@@ -289,6 +351,18 @@ def _review_case_id(world: World) -> dict:
 
 def _post(**kwargs) -> Route:
     return Route(post_only=True, axe=False, reason="POST only", **kwargs)
+
+
+def _draft(world: World) -> dict:
+    return {"issue_id": world.draft_issue.id}
+
+
+def _approved(world: World) -> dict:
+    return {"issue_id": world.approved_issue.id}
+
+
+def _sent(world: World) -> dict:
+    return {"issue_id": world.sent_issue.id}
 
 
 ROUTES: dict[str, Route] = {
@@ -447,6 +521,41 @@ ROUTES: dict[str, Route] = {
     # --- member directory ---
     "groups.directory": Route(role=Role.MEMBER),
     "groups.member": Route(params=lambda w: {"user_id": w.member.id}, role=Role.MEMBER),
+    # --- newsletter ---
+    "newsletter.subscribe": Route(),
+    "newsletter.subscribed": Route(),
+    "newsletter.confirm": Route(params=lambda w: {"token": w.confirm_token}),
+    "newsletter.unsubscribe": Route(params=lambda w: {"token": w.unsubscribe_token}),
+    "newsletter.unsubscribe_request": Route(),
+    "newsletter.preferences": Route(params=lambda w: {"token": w.preferences_token}),
+    "newsletter.my_subscription": Route(role=Role.MEMBER),
+    "newsletter.submit_news": Route(role=Role.MEMBER),
+    "newsletter.news_queue": Route(role=Role.EDITOR),
+    "newsletter.approve_news": _post(params=lambda w: {"news_id": w.news_pending_id}, role=Role.EDITOR),
+    "newsletter.decline_news": _post(params=lambda w: {"news_id": w.news_pending_id}, role=Role.EDITOR),
+    "newsletter.news_item": Route(params=lambda w: {"news_id": w.news_approved_id}),
+    "newsletter.editor_home": Route(role=Role.EDITOR),
+    "newsletter.new_issue": _post(role=Role.EDITOR),
+    "newsletter.compose": Route(params=_draft, role=Role.EDITOR),
+    "newsletter.add_section": _post(params=_draft, role=Role.EDITOR),
+    "newsletter.remove_section": _post(params=lambda w: {**_draft(w), "section_id": w.custom_section_id},
+                                       role=Role.EDITOR),
+    "newsletter.refresh": _post(params=_draft, role=Role.EDITOR),
+    "newsletter.delete_issue": _post(params=_draft, role=Role.EDITOR),
+    "newsletter.preview": Route(params=_draft, role=Role.EDITOR),
+    "newsletter.preview_html": Route(params=_draft, role=Role.EDITOR, axe=False,
+                                     reason="the e-mail itself, shown in the preview page's frames"),
+    "newsletter.test_send": _post(params=_draft, role=Role.EDITOR),
+    "newsletter.approve": _post(params=_draft, role=Role.EDITOR),
+    "newsletter.reopen": _post(params=_approved, role=Role.EDITOR),
+    "newsletter.send": _post(params=_approved, role=Role.EDITOR),
+    "newsletter.issue_status": Route(params=_sent, role=Role.EDITOR),
+    "newsletter.retry_failed": _post(params=_sent, role=Role.EDITOR),
+    "newsletter.archive": Route(),
+    "newsletter.archive_issue": Route(params=lambda w: {"number": w.sent_issue.number}),
+    "newsletter.archive_email": Route(params=lambda w: {"number": w.sent_issue.number}, axe=False,
+                                      reason="the e-mail as sent; its accessibility is checked before sending"),
+    "newsletter.archive_feed": Route(content=ATOM, axe=False, reason="Atom feed for feed readers"),
 }
 
 

@@ -19,6 +19,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+#: For an e-mail shown on its own (the preview frames, the archive's e-mail copy): e-mail needs inline
+#: styles; nothing runs, nothing loads from elsewhere, and only this site may frame it.
+FRAMED_EMAIL_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "img-src 'self' data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'self'",
+    ]
+)
+
 
 def set_security_headers(response: Response) -> Response:
     """Strict defaults for every response: no third-party content, no framing, no sniffing."""

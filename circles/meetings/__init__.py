@@ -13,6 +13,7 @@ notifications.register("reminders", _l("Herinneringen aan bijeenkomsten"))
 notifications.register("action_items", _l("Actiepunten die aan mij worden toegewezen"))
 
 from circles.meetings import (  # noqa: E402,F401  (registers routes, rules and slots)
+    activity_sources,
     calendar_views,
     minutes_views,
     permissions,

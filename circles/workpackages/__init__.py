@@ -11,6 +11,7 @@ bp = Blueprint("workpackages", __name__)
 notifications.register("reviews", _l("Werkpakketten en voorbeelden die op mijn beoordeling wachten"))
 
 from circles.workpackages import (  # noqa: E402,F401  (registers routes, rules and slots)
+    activity_sources,
     api_views,
     attachment_views,
     case_views,

@@ -60,8 +60,14 @@ FORMS = [
     "workpackages.case_create",
     "workpackages.case_edit",
     "workpackages.attachment_add",
+    "newsletter.subscribe",
+    "newsletter.unsubscribe_request",
+    "newsletter.submit_news",
+    "newsletter.my_subscription",
     # not here: meetings.settings (its one field is a number, which "sent empty" leaves filled) and
-    # meetings.minutes_edit (an empty text is a valid save): sent empty, both succeed.
+    # meetings.minutes_edit (an empty text is a valid save): sent empty, both succeed; newsletter.preferences
+    # (every field may be empty); newsletter.compose has a button per item (its error state is walked by
+    # tests/browser/test_newsletter_flows.py).
 ]
 #: Pages that no endpoint renders at 200 but people do see: name -> (path, status).
 ERROR_PAGES = {
