@@ -35,16 +35,20 @@ test: $(VENV)/.installed-test translations chromium
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# Both runs spread the test files over one worker per CPU (pytest-xdist); each worker has its own
+# databases (SQLite files per test; a PostgreSQL database per worker), SMTP server and browser.
+XDIST ?= -n auto --dist loadfile
+
 test-sqlite:
 	@echo "=== Test run 1 of 2: SQLite ==="
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # The browser tests (real Chromium, axe) run in the SQLite pass only: what they prove (pages, forms,
 # keyboard, accessibility) does not depend on the database, and every database path they use is
 # covered by the other tests, which run on both. This keeps `make test` within 15 minutes.
 test-postgres:
 	@echo "=== Test run 2 of 2: PostgreSQL (browser tests ran in run 1) ==="
-	scripts/with-postgres.sh $(BIN)/pytest --ignore=tests/browser $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(BIN)/pytest $(XDIST) --ignore=tests/browser $(PYTEST_ARGS)
 
 # The search benchmark (not part of `make test`): 50,000 packages; figures go to bench/RESULTS.md.
 bench: $(VENV)/.installed translations

@@ -30,7 +30,27 @@ from circles.reference.models import Municipality
 from circles.reference.services import load_reference_data
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_URL = os.environ.get("CIRCLES_TEST_DATABASE_URL")
+
+
+def _database_for_this_worker(url: str | None) -> str | None:
+    """With pytest-xdist each worker gets its own PostgreSQL database (made here, from the admin
+    connection scripts/with-postgres.sh exports), so the per-test truncation of one worker never
+    empties another's tables. SQLite needs nothing: every test has its own file."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base, _slash, name = url.rpartition("/")
+    worker_name = f"{name}_{worker}"
+    admin = os.environ.get("CIRCLES_PG_ADMIN_URL") or f"{base}/postgres"
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{worker_name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{worker_name}"'))
+    engine.dispose()
+    return f"{base}/{worker_name}"
+
+
+PG_URL = _database_for_this_worker(os.environ.get("CIRCLES_TEST_DATABASE_URL"))
 PASSWORD = "correct horse battery staple"
 
 
@@ -42,9 +62,20 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs():
-    """The app reads compiled .mo files; compile them so `pytest` alone works too."""
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "compile", "-d",
-                    str(ROOT / "circles" / "translations")], check=True)
+    """The app reads compiled .mo files; compile them when older than the .po, so `pytest` alone works
+    too. One process at a time (pytest-xdist workers), and never while they are up to date, so no
+    worker reads a catalogue another one is writing."""
+    import fcntl
+    import tempfile
+
+    translations = ROOT / "circles" / "translations"
+    with open(Path(tempfile.gettempdir()) / "circles-tests-babel.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stale = [po for po in translations.glob("*/LC_MESSAGES/messages.po")
+                 if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+        if stale:
+            subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "compile", "-d",
+                            str(translations)], check=True)
 
 
 # --- mail: a real SMTP server on loopback ---------------------------------------------------------

@@ -102,7 +102,7 @@ def archive_feed():
     for issue in reversed(issues):  # feedgen puts the entry added last on top
         entry = fg.add_entry()
         entry.id(f"tag:{host},{issue.created_at:%Y-%m-%d}:nieuwsbrief/{issue.number}")
-        entry.title(_xml_text(issue.subject))
+        entry.title(_xml_text(issue.display_subject))
         entry.link(href=url_for("newsletter.archive_issue", number=issue.number, _external=True), rel="alternate",
                    type="text/html")
         moment = issue.send_started_at or issue.approved_at or issue.created_at

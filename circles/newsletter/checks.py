@@ -161,7 +161,7 @@ def _heading_findings(page: _Collector) -> list[Finding]:
     h1s = sum(1 for level, _text in page.headings if level == 1)
     if h1s != 1:
         findings.append(Finding(BLOCK, "h1_count", _l(
-            "De nieuwsbrief heeft %(count)s koppen van niveau 1; dat moet er precies één zijn.", count=h1s)))
+            "De nieuwsbrief heeft %(count)s koppen van niveau 1; er moet precies één zijn.", count=h1s)))
     previous = None
     for level, text in page.headings:
         if previous is not None and level > previous + 1:

@@ -24,8 +24,8 @@ class SectionForm(Form):
 
 
 class ComposeForm(BaseForm):
-    subject = StringField(_l("Onderwerp"), filters=[strip],
-                          validators=[required(_l("Geef de editie een onderwerp.")), max_length(200)])
+    subject = StringField(_l("Onderwerp (niet verplicht)"), filters=[strip], validators=[max_length(200)],
+                          description=_l("Leeg laten: lezers krijgen „Nieuwsbrief 12” in hun eigen taal."))
     issue_date = StringField(_l("Verschijningsdatum"), filters=[strip],
                              validators=[required(_l("Vul de verschijningsdatum in."))],
                              description=_l("Bijvoorbeeld 03-12-2026. Elke twee weken een editie."))

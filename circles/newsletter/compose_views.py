@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -170,7 +171,7 @@ def refresh(issue_id: int):
     except services.ComposeError as exc:
         abort(exc.status)
     db.session.commit()
-    flash(_("%(added)s nieuwe onderwerpen toegevoegd, %(updated)s bijgewerkt.", added=added, updated=updated),
+    flash(_("Nieuwe onderwerpen: %(added)s. Bijgewerkt: %(updated)s.", added=added, updated=updated),
           "success")
     return redirect(url_for("newsletter.compose", issue_id=issue.id))
 
@@ -193,7 +194,8 @@ def delete_issue(issue_id: int):
 # --- preview, checks, test send ------------------------------------------------------------------
 
 def _language_param() -> str:
-    language = request.args.get("taal", "nl")
+    """The language of the preview: ?taal=, else the editor's own."""
+    language = request.args.get("taal") or str(get_locale() or "nl")
     return language if language in services.LANGUAGES else "nl"
 
 
@@ -292,7 +294,8 @@ def send(issue_id: int):
         flash(str(exc.message), "error")
         return redirect(url_for("newsletter.issue_status", issue_id=issue_id)), 303
     db.session.commit()
-    flash(_("Editie %(number)s gaat naar %(count)s abonnees. De verzending loopt op de achtergrond.",
+    flash(ngettext("Editie %(number)s gaat naar %(num)d abonnee. De verzending loopt op de achtergrond.",
+                   "Editie %(number)s gaat naar %(num)d abonnees. De verzending loopt op de achtergrond.", count,
             number=issue.number, count=count), "success")
     return redirect(url_for("newsletter.issue_status", issue_id=issue.id))
 
@@ -322,5 +325,6 @@ def retry_failed(issue_id: int):
     except services.ComposeError as exc:
         abort(exc.status)
     db.session.commit()
-    flash(_("%(count)s mislukte berichten staan opnieuw klaar om te versturen.", count=count), "success")
+    flash(ngettext("%(num)d mislukt bericht staat opnieuw klaar om te versturen.",
+                   "%(num)d mislukte berichten staan opnieuw klaar om te versturen.", count), "success")
     return redirect(url_for("newsletter.issue_status", issue_id=issue.id))

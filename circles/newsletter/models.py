@@ -195,6 +195,11 @@ class Issue(db.Model):
         return str(ISSUE_STATUS_LABELS.get(IssueStatus(self.status), self.status))
 
     @property
+    def display_subject(self) -> str:
+        """The editor's subject, or "Nieuwsbrief 12" in the reader's language (each reader's e-mail too)."""
+        return self.subject or str(_l("Nieuwsbrief %(number)s", number=self.number))
+
+    @property
     def batch(self) -> str:
         """The outbox batch of this issue's deliveries."""
         return f"newsletter:{self.id}"

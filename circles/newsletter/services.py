@@ -10,7 +10,6 @@ from itertools import combinations
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from circles.accounts.models import User
@@ -118,9 +117,9 @@ def new_issue(editor: User, now: datetime) -> Issue:
         raise ComposeError(_l("Er is al een editie in voorbereiding. Maak die eerst af of verwijder het concept."))
     last = _last_gone_out()
     number = (db.session.scalar(sa.select(sa.func.max(Issue.number))) or 0) + 1
+    # No subject yet: each reader gets "Nieuwsbrief 12" / "Newsletter 12" until the editor writes one.
     issue = Issue(number=number, issue_date=next_issue_date(now.date()), cut_off=now,
-                  period_start=last.cut_off if last else None, created_by_id=editor.id,
-                  subject=_("Nieuwsbrief Leercirkels banenafspraak {number}").format(number=number))
+                  period_start=last.cut_off if last else None, created_by_id=editor.id, subject="")
     db.session.add(issue)
     for position, kind in enumerate(DEFAULT_SECTIONS):
         issue.sections.append(IssueSection(kind=kind, title="", position=position))
@@ -163,7 +162,8 @@ def delete_draft(issue: Issue, editor: User) -> None:
 
 def _require_status(issue: Issue, *statuses: str) -> None:
     if issue.status not in statuses:
-        raise ComposeError(_l("Dat kan niet meer: deze editie is {status}.").format(status=issue.status_label.lower()))
+        raise ComposeError(_l("Dat kan niet meer: deze editie heeft de status „{status}”.")
+                           .format(status=issue.status_label))
 
 
 # --- editing -------------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def content_findings(issue: Issue, now: datetime) -> list[Finding]:
             elif now_item.fingerprint != item.fingerprint:
                 findings.append(Finding("block", "moved", _l(
                     "De bijeenkomst “{title}” is gewijzigd (tijd, plaats of titel) nadat u hem toevoegde. "
-                    "Controleer de tekst en klik op “Gegevens bijwerken”.").format(title=item.title)))
+                    "Controleer de tekst en klik op “Nieuwe onderwerpen ophalen”.").format(title=item.title)))
         elif now_item.fingerprint != item.fingerprint:
             findings.append(Finding("warn", "changed", _l(
                 "“{title}” is gewijzigd nadat u het toevoegde. Controleer de tekst.").format(title=item.title)))
@@ -365,14 +365,12 @@ def findings(issue: Issue, now: datetime) -> list[Finding]:
     from circles.newsletter import checks
 
     result = []
-    if not issue.subject.strip():
-        result.append(Finding("block", "subject", _l("Geef de editie een onderwerp.")))
     data = snapshot(issue)
     if included_count(issue) == 0:
         result.append(Finding("block", "empty", _l("Deze editie bevat nog geen onderwerpen.")))
     elif included_count(issue) < NEARLY_EMPTY:
         result.append(Finding("warn", "nearly_empty", _l(
-            "Deze editie is bijna leeg ({n} onderwerpen). Voeg nieuws toe of wacht een editie.")
+            "Deze editie is bijna leeg (onderwerpen: {n}). Voeg nieuws toe of sla een editie over.")
             .format(n=included_count(issue))))
     result.extend(content_findings(issue, now))
     seen = set()

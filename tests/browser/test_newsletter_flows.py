@@ -63,7 +63,7 @@ def test_subscribe_confirm_compose_preview_approve_send_and_unsubscribe_in_one_c
     consent = page.get_by_label(re.compile("Ja, ik wil de nieuwsbrief"))
     expect(consent).not_to_be_checked()
     consent.check()
-    page.get_by_role("button", name="Aanmelden", exact=True).click()
+    page.get_by_role("button", name="Aanmelden voor de nieuwsbrief", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bijna klaar: kijk in uw e-mail")
 
     # The confirmation e-mail arrived at the SMTP server; the visitor follows its link.
@@ -89,7 +89,7 @@ def test_subscribe_confirm_compose_preview_approve_send_and_unsubscribe_in_one_c
     expect(main.get_by_role("link", name=MEETING)).to_be_visible()
 
     # Writes an introduction and moves the newest package up to lead (the move saves what was typed).
-    desk.get_by_label("Onderwerp", exact=True).fill(SUBJECT)
+    desk.get_by_label("Onderwerp (niet verplicht)", exact=True).fill(SUBJECT)
     desk.get_by_label("Inleiding", exact=True).fill("Deze keer veel **groen** werk.")
     packages = main.locator("section.compose-section").filter(has=desk.get_by_role("link", name=NEWEST))
     expect(packages.locator("li.compose-item h3")).to_have_text([OLDER, NEWEST])
@@ -99,7 +99,7 @@ def test_subscribe_confirm_compose_preview_approve_send_and_unsubscribe_in_one_c
     expect(desk.get_by_label("Inleiding", exact=True)).to_have_value("Deze keer veel **groen** werk.")
     desk.get_by_role("button", name="Editie opslaan").click()
     expect_message(desk, "De editie is opgeslagen.")
-    expect(desk.get_by_label("Onderwerp", exact=True)).to_have_value(SUBJECT)
+    expect(desk.get_by_label("Onderwerp (niet verplicht)", exact=True)).to_have_value(SUBJECT)
 
     # Preview and checks: wide and narrow frames, the plain text; a test version to the editor.
     desk.get_by_role("link", name="Voorbeeld en controles").click()
@@ -172,16 +172,16 @@ def test_the_composers_error_state_is_accessible(page, live_server, copy_login, 
     copy_login(page.context, editor)
 
     page.goto(live_server(f"/nieuwsbrief/redactie/{issue.id}"))
-    page.get_by_label("Onderwerp", exact=True).fill("")
+    page.get_by_label("Verschijningsdatum", exact=True).fill("31-02-2026")
     page.get_by_label("Inleiding", exact=True).fill("Wat ik net schreef, blijft staan.")
     page.get_by_role("button", name="Editie opslaan").click()
 
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Er is een probleem")
-    expect(summary).to_contain_text("Geef de editie een onderwerp.")
+    expect(summary).to_contain_text("Vul een datum in zoals 03-12-2026.")
     expect(summary).to_be_focused()
     expect(page.get_by_label("Inleiding", exact=True)).to_have_value("Wat ik net schreef, blijft staan.")
-    expect(page.get_by_label("Onderwerp", exact=True)).to_have_attribute("aria-invalid", "true")
-    assert check_page(page, "nl", "composer with an empty subject") == []
+    expect(page.get_by_label("Verschijningsdatum", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert check_page(page, "nl", "composer with an impossible date") == []
     db.session.rollback()
     assert db.session.get(Issue, issue.id).intro == ""  # nothing was saved

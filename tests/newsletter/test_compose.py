@@ -375,7 +375,7 @@ def test_the_archive_shows_sent_issues_only(client, editor, runner, make_package
     _approve_and_send(client, issue)
     runner.invoke(args=["newsletter", "send", "--quiet"])
     listing = client.get("/nieuwsbrief/archief").get_data(as_text=True)
-    assert issue.subject in listing
+    assert issue.display_subject in listing
     page = client.get(f"/nieuwsbrief/archief/{issue.number}")
     assert page.status_code == 200 and "Gearchiveerd pakket" in page.get_data(as_text=True)
     copy = client.get(f"/nieuwsbrief/archief/{issue.number}/e-mail")
@@ -384,7 +384,7 @@ def test_the_archive_shows_sent_issues_only(client, editor, runner, make_package
     assert "script-src" not in copy.headers["Content-Security-Policy"]
     feed = client.get("/nieuwsbrief/archief.atom")
     assert feed.mimetype == "application/atom+xml"
-    assert issue.subject in feed.get_data(as_text=True)
+    assert issue.display_subject in feed.get_data(as_text=True)
 
 
 def test_editor_pages_are_for_editors_only(client, login_as, make_package):
