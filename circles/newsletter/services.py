@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from circles.accounts.models import User
 from circles.core import activity, audit
-from circles.core.db import db
+from circles.core.db import db, utcnow
 from circles.newsletter.models import (
     Issue,
     IssueItem,
@@ -141,15 +141,26 @@ def refresh(issue: Issue, now: datetime) -> int:
 
 
 def _add_items(issue: Issue, found: list[tuple[activity.Item, bool]]) -> None:
+    """Add proposals to the sections of their kind, after what is there; one INSERT for all of them
+    (a draft of hundreds of proposals is one statement, not one per item)."""
+    if not found:
+        return
     by_kind = {section.kind: section for section in issue.sections}
+    next_position = {section.id: len(section.items) for section in issue.sections}
+    rows = []
+    now = utcnow()
     for item, changed in found:
         section = by_kind.get(SECTION_FOR_KIND.get(item.kind, SectionKind.CUSTOM)) or issue.sections[-1]
-        position = len(section.items)
-        issue.items.append(IssueItem(
-            section=section, position=position, kind=item.kind, object_id=item.object_id,
-            fingerprint=item.fingerprint, title=item.title[:300], teaser=item.teaser, url=item.url,
-            starts_at=item.starts_at, location=item.location[:300], language=item.language, changed=changed))
-    db.session.flush()
+        rows.append({
+            "issue_id": issue.id, "section_id": section.id, "position": next_position[section.id],
+            "included": True, "kind": item.kind, "object_id": item.object_id, "fingerprint": item.fingerprint,
+            "title": item.title[:300], "teaser": item.teaser, "url": item.url, "starts_at": item.starts_at,
+            "location": item.location[:300], "language": item.language, "changed": changed, "added_at": now})
+        next_position[section.id] += 1
+    db.session.execute(sa.insert(IssueItem), rows)
+    db.session.expire(issue, ["items"])
+    for section in issue.sections:
+        db.session.expire(section, ["items"])
 
 
 def delete_draft(issue: Issue, editor: User) -> None:

@@ -124,7 +124,7 @@ def test_subscribe_confirm_compose_preview_approve_send_and_unsubscribe_in_one_c
     desk.get_by_role("button", name="Goedkeuren en vastleggen").click()
     expect_message(desk, "Editie 1 is goedgekeurd en vastgelegd.")
     desk.get_by_role("button", name="Nu versturen").click()
-    expect_message(desk, "Editie 1 gaat naar 1 abonnees.")
+    expect_message(desk, "Editie 1 gaat naar 1 abonnee.")
     result = app.test_cli_runner().invoke(args=["newsletter", "send", "--quiet"])
     assert result.exit_code == 0, result.output
     desk.reload()

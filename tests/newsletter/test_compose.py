@@ -407,3 +407,22 @@ def test_unknown_issue_ids_and_bad_parameters_are_4xx(client, editor, make_packa
     assert post_form(client, f"/nieuwsbrief/redactie/{issue.id}", data).status_code == 302
     data["items-0-id"] = "999999"
     assert post_form(client, f"/nieuwsbrief/redactie/{issue.id}", data).status_code == 302
+
+
+def test_drafting_takes_the_same_number_of_statements_for_3_or_30_new_items(app, create_user, make_package,
+                                                                             count_queries):
+    editor = create_user(role=Role.EDITOR)
+
+    def draft_with(n: int) -> int:
+        for issue in db.session.scalars(sa.select(Issue)):
+            db.session.delete(issue)
+        db.session.commit()
+        for _ in range(n):
+            make_package()
+        with count_queries() as queries:
+            issue = services.new_issue(editor, utcnow())
+            db.session.commit()
+        assert len(issue.items) >= n
+        return len(queries)
+
+    assert draft_with(3) == draft_with(27)
