@@ -50,9 +50,11 @@ test-postgres:
 	@echo "=== Test run 2 of 2: PostgreSQL (browser tests ran in run 1) ==="
 	scripts/with-postgres.sh $(BIN)/pytest $(XDIST) --ignore=tests/browser $(PYTEST_ARGS)
 
-# The search benchmark (not part of `make test`): 50,000 packages; figures go to bench/RESULTS.md.
-bench: $(VENV)/.installed translations
+# The benchmarks (not part of `make test`); figures go to bench/RESULTS.md. The newsletter benchmark needs
+# aiosmtpd (a test dependency) for its local SMTP server.
+bench: $(VENV)/.installed-test translations
 	$(BIN)/python -m bench.search --packages 50000
+	$(BIN)/python -m bench.newsletter --packages 5000 --subscribers 20000
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check circles tests bench

@@ -19,6 +19,8 @@ def send_command(quiet: bool):
     """Send what is queued for every issue that is being sent, then mark finished issues as sent."""
     outcomes: dict[str, int] = {}
     total = sending.pending_count()
+    if total:
+        mail.refresh_statistics()
 
     def count(outcome: str, bar=None) -> None:
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
