@@ -1,6 +1,5 @@
 """The editors' pages: the overview, the composer, preview and checks, approve and send, the send report."""
 
-import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -18,9 +17,6 @@ from circles.newsletter.models import (
     SUBSCRIBER_STATUS_LABELS,
     Issue,
     IssueStatus,
-    NewsItem,
-    NewsStatus,
-    Subscriber,
     SubscriberStatus,
 )
 from circles.newsletter.render import default_section_title
@@ -49,13 +45,10 @@ def section_title(section) -> str:
 def editor_home():
     """Where editors start: the issue being prepared, earlier issues, subscribers and waiting news."""
     require("newsletter.edit")
-    counts = dict(db.session.execute(sa.select(Subscriber.status, sa.func.count()).group_by(Subscriber.status)).all())
-    waiting_news = db.session.scalar(sa.select(sa.func.count()).select_from(NewsItem)
-                                     .where(NewsItem.status == NewsStatus.PENDING)) or 0
     return render_template("newsletter/editor_home.html", issues=services.issues_newest_first(),
-                           open_issue=services.open_issue(), subscriber_counts=counts,
-                           status_labels=SUBSCRIBER_STATUS_LABELS,
-                           waiting_news=waiting_news, next_date=services.next_issue_date(utcnow().date()))
+                           open_issue=services.open_issue(), subscriber_counts=services.subscriber_counts(),
+                           status_labels=SUBSCRIBER_STATUS_LABELS, waiting_news=services.waiting_news_count(),
+                           next_date=services.next_issue_date(utcnow().date()))
 
 
 @bp.route("/nieuwsbrief/redactie/nieuw", methods=["POST"])
@@ -209,11 +202,17 @@ def preview(issue_id: int):
     """The e-mail as readers get it, wide and narrow, HTML and plain text, and the checks."""
     require("newsletter.edit")
     issue = _issue_or_404(issue_id)
+    return _preview_page(issue)
+
+
+def _preview_page(issue: Issue, error=None, status: int = 200):
+    """The preview in the language asked for, with the checks while the issue is a draft."""
     language = _language_param()
     rendered = services.render(_data(issue), language)
     return render_template("newsletter/preview.html", issue=issue, language=language, rendered=rendered,
                            size_kb=(len(rendered.html.encode()) + len(rendered.text.encode())) / 1024,
-                           findings=services.findings(issue, utcnow()) if issue.status == IssueStatus.DRAFT else None)
+                           findings=services.findings(issue, utcnow()) if issue.status == IssueStatus.DRAFT else None,
+                           error=error), status
 
 
 @bp.route("/nieuwsbrief/redactie/<int:issue_id>/voorbeeld.html")
@@ -254,12 +253,7 @@ def approve(issue_id: int):
         services.approve(issue, current_user, utcnow())
     except services.ComposeError as exc:
         db.session.rollback()
-        issue = _issue_or_404(issue_id)
-        language = _language_param()
-        rendered = services.render(_data(issue), language)
-        return render_template("newsletter/preview.html", issue=issue, language=language, rendered=rendered,
-                               size_kb=(len(rendered.html.encode()) + len(rendered.text.encode())) / 1024,
-                               findings=services.findings(issue, utcnow()), error=exc.message), exc.status
+        return _preview_page(_issue_or_404(issue_id), exc.message, exc.status)
     db.session.commit()
     flash(_("Editie %(number)s is goedgekeurd en vastgelegd. Controleer de ontvangers en verstuur haar.",
             number=issue.number), "success")
@@ -308,8 +302,7 @@ def issue_status(issue_id: int):
     issue = _issue_or_404(issue_id)
     if issue.status == IssueStatus.DRAFT:
         return redirect(url_for("newsletter.compose", issue_id=issue.id))
-    confirmed = db.session.scalar(sa.select(sa.func.count()).select_from(Subscriber)
-                                  .where(Subscriber.status == SubscriberStatus.CONFIRMED))
+    confirmed = services.subscriber_counts().get(SubscriberStatus.CONFIRMED.value, 0)
     report = sending.report(issue) if issue.status in (IssueStatus.SENDING, IssueStatus.SENT) else None
     return render_template("newsletter/status.html", issue=issue, report=report, confirmed=confirmed)
 

@@ -21,7 +21,10 @@ from circles.newsletter.models import (
     IssueRendering,
     IssueSection,
     IssueStatus,
+    NewsItem,
+    NewsStatus,
     SectionKind,
+    Subscriber,
 )
 
 #: One issue every two weeks.
@@ -71,6 +74,16 @@ def open_issue() -> Issue | None:
 def _last_gone_out() -> Issue | None:
     return db.session.scalar(sa.select(Issue).where(Issue.status.in_([IssueStatus.SENDING, IssueStatus.SENT]))
                              .order_by(Issue.number.desc()).limit(1))
+
+
+def subscriber_counts() -> dict[str, int]:
+    """Subscribers per status, for the editors' overview (one query)."""
+    return dict(db.session.execute(sa.select(Subscriber.status, sa.func.count()).group_by(Subscriber.status)).all())
+
+
+def waiting_news_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(NewsItem)
+                             .where(NewsItem.status == NewsStatus.PENDING)) or 0
 
 
 def next_issue_date(today: date) -> date:
