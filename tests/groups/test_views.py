@@ -44,6 +44,9 @@ def test_sector_page_and_unknown_sector(client, create_circle, create_org):
     create_org("Waterschap Aa en Maas", sector="waterschappen", municipality="'s-Hertogenbosch")
     html = client.get("/sectoren/waterschappen").get_data(as_text=True)
     assert "Waterschappen samen" in html and "Waterschap Aa en Maas" in html
+    # the browser tab shows the sector's name, not the markup of the blocks other features add to the page
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Waterschappen") and "<" not in title
     assert client.get("/sectoren/bestaat-niet").status_code == 404
 
 
