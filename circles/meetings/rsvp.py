@@ -5,8 +5,6 @@ Plain service functions (they never commit, except ``send_reminders``, which is 
 commits once per attendee on purpose) and the forms they go with.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,6 +17,7 @@ from wtforms.validators import AnyOf, InputRequired, NumberRange
 
 from circles.accounts.models import User
 from circles.core import mail
+from circles.core.csvfile import csv_bytes
 from circles.core.db import db, utcnow
 from circles.core.forms import BaseForm, MultiCheckboxField, choices, max_length, strip
 from circles.core.notifications import wants
@@ -257,31 +256,20 @@ def attendee_list(meeting: Meeting) -> AttendeeList:
     return result
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell that a spreadsheet will not run as a formula (OWASP: prefix with a quote)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def attendees_csv(meeting: Meeting) -> bytes:
-    """The attendee list as CSV for Excel: UTF-8 with a byte order mark, ``;`` between cells."""
+    """The attendee list as CSV for Excel (``core.csvfile``: UTF-8 with a byte order mark, ``;`` between cells)."""
     people = attendee_list(meeting)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Naam"), _("Organisatie"), _("Antwoord"), _("Plaats op de wachtlijst"), _("Dieetwensen"),
-                     _("Wensen voor toegankelijkheid"), _("Aanwezig")])
+    header = [_("Naam"), _("Organisatie"), _("Antwoord"), _("Plaats op de wachtlijst"), _("Dieetwensen"),
+              _("Wensen voor toegankelijkheid"), _("Aanwezig")]
+    rows = []
     groups = ((people.places, _("Ja, met een plek")), (people.waiting, _("Wachtlijst")),
               (people.maybe, _("Misschien")), (people.no, _("Nee")))
     for rsvps, label in groups:
         for r in rsvps:
             attended = "" if r.attended is None else (_("ja") if r.attended else _("nee"))
-            writer.writerow([csv_cell(v) for v in (
-                r.user.name, r.user.organisation.name if r.user.organisation else "", label,
-                r.waiting_position or "", r.dietary_needs, r.accessibility_needs, attended)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            rows.append((r.user.name, r.user.organisation.name if r.user.organisation else "", label,
+                         r.waiting_position or "", r.dietary_needs, r.accessibility_needs, attended))
+    return csv_bytes(header, rows)
 
 
 def csv_filename(meeting: Meeting) -> str:
