@@ -1,6 +1,7 @@
 """Form building blocks: a base form that refuses control characters, and Dutch validators."""
 
 import re
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -8,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 #: NUL and other C0 control characters (tab, newline and carriage return are fine).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -100,3 +101,57 @@ class WebAddress:
         parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https") or "." not in (parts.hostname or ""):
             raise ValidationError(_l("Vul een volledig webadres in, zoals https://www.organisatie.nl."))
+
+
+class NumberField(Field):
+    """A number as people type it in Dutch: "12,5" or "12.5". Empty is None; anything else a message."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, *, whole: bool = False, maximum: float, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.whole = whole
+        self.maximum = maximum
+        self.raw = ""
+
+    def _value(self):
+        if self.raw:
+            return self.raw
+        if self.data is None:
+            return ""
+        if self.whole:
+            return str(int(self.data))
+        return f"{self.data:g}".replace(".", ",")
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not self.raw:
+            return
+        text = self.raw.replace(" ", "").replace("€", "")
+        # "1.500" is fifteen hundred euros; "12,5" is twelve and a half hours.
+        text = (text.replace(".", "") if self.whole else text).replace(",", ".")
+        example = _l("Vul een heel getal in, zoals 1500.") if self.whole else _l("Vul een getal in, zoals 12 of 12,5.")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(example) from None
+        if not number.is_finite():
+            raise ValueError(example)
+        if number < 0:
+            raise ValueError(_l("Vul een getal van 0 of meer in."))
+        if number > self.maximum:
+            raise ValueError(_l("Vul een getal van hoogstens %(n)s in.", n=self.maximum))
+        if self.whole and number != number.to_integral_value():
+            raise ValueError(_l("Vul een heel getal in."))
+        self.data = int(number) if self.whole else round(float(number), 1)
+
+
+class YearField(NumberField):
+    """A year, typed as a whole number."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Vul een jaartal in, zoals 2019.")) from None

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional, ValidationError
 
-from circles.core.forms import BaseForm, MultiCheckboxField, choices, max_length, required, strip
+from circles.core.forms import BaseForm, MultiCheckboxField, YearField, choices, max_length, required, strip
 from circles.reference.sectors import SECTORS
 from circles.workpackages.case_content import FIELDS as CONTENT_FIELDS
 from circles.workpackages.forms import MAX_HOURS, PRIVATE, NumberField, _text
@@ -49,16 +49,6 @@ MAX_QUOTES = 20
 EMPLOYED_VALUES = {"ja": True, "nee": False, "onbekend": None}
 NO_CONSENT = _l("Een citaat van de medewerker mag alleen met diens uitdrukkelijke toestemming. Vink aan dat die "
                 "toestemming er is, of haal het citaat weg.")
-
-
-class YearField(NumberField):
-    """A year, typed as a whole number."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Vul een jaartal in, zoals 2019.")) from None
 
 
 class QuoteForm(Form):

@@ -1,11 +1,8 @@
 """The work-package form: every field employers use (domain.md section 6), task lines without
 JavaScript (a button adds empty rows and keeps what was typed), and no personal data."""
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    Field,
     FieldList,
     Form,
     FormField,
@@ -17,9 +14,8 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import Optional, ValidationError
-from wtforms.widgets import TextInput
 
-from circles.core.forms import BaseForm, MultiCheckboxField, choices, max_length, required, strip
+from circles.core.forms import BaseForm, MultiCheckboxField, NumberField, choices, max_length, required, strip
 from circles.core.personal_data import NoPersonalData
 from circles.groups.models import Visibility
 from circles.reference.sectors import SECTORS
@@ -44,50 +40,6 @@ MAX_EUROS = 10_000_000
 EMPTY_TASK_ROWS = 3
 MAX_TASKS = 40
 PRIVATE = NoPersonalData()
-
-
-class NumberField(Field):
-    """A number as people type it in Dutch: "12,5" or "12.5". Empty is None; anything else a message."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, *, whole: bool = False, maximum: float, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.whole = whole
-        self.maximum = maximum
-        self.raw = ""
-
-    def _value(self):
-        if self.raw:
-            return self.raw
-        if self.data is None:
-            return ""
-        if self.whole:
-            return str(int(self.data))
-        return f"{self.data:g}".replace(".", ",")
-
-    def process_formdata(self, valuelist):
-        self.raw = (valuelist[0] if valuelist else "").strip()
-        self.data = None
-        if not self.raw:
-            return
-        text = self.raw.replace(" ", "").replace("€", "")
-        # "1.500" is fifteen hundred euros; "12,5" is twelve and a half hours.
-        text = (text.replace(".", "") if self.whole else text).replace(",", ".")
-        example = _l("Vul een heel getal in, zoals 1500.") if self.whole else _l("Vul een getal in, zoals 12 of 12,5.")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(example) from None
-        if not number.is_finite():
-            raise ValueError(example)
-        if number < 0:
-            raise ValueError(_l("Vul een getal van 0 of meer in."))
-        if number > self.maximum:
-            raise ValueError(_l("Vul een getal van hoogstens %(n)s in.", n=self.maximum))
-        if self.whole and number != number.to_integral_value():
-            raise ValueError(_l("Vul een heel getal in."))
-        self.data = int(number) if self.whole else round(float(number), 1)
 
 
 def _text(label, n=4000, description=None, **kwargs):
