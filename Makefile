@@ -55,6 +55,7 @@ test-postgres:
 bench: $(VENV)/.installed-test translations
 	$(BIN)/python -m bench.search --packages 50000
 	$(BIN)/python -m bench.newsletter --packages 5000 --subscribers 20000
+	$(BIN)/python -m bench.progress --organisations 2000
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check circles tests bench

@@ -49,11 +49,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench import results
 from bench.search import PLACES, SETTINGS, cpu_model, fresh_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
-SECTION = ("<!-- newsletter:start -->", "<!-- newsletter:end -->")
 PASSWORD = "bench-wachtwoord-niet-geheim"
 EDITOR_EMAIL = "redactie@bench.example"
 BATCH = 2000
@@ -829,21 +829,7 @@ def report(r: dict) -> str:
 
 
 def write_results(path: Path, block: str, engine: str) -> None:
-    """Replace this engine's block inside the newsletter section (making either if missing); keep the rest."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n\nFigures written by the scripts in `bench/`.\n"
-    start, end = SECTION
-    if start not in text:
-        text = text.rstrip("\n") + f"\n\n{start}\n## Newsletter\n\n{end}\n"
-    head, rest = text.split(start, 1)
-    section, tail = rest.split(end, 1)
-    blocks = {m.group(1): m.group(0) for m in re.finditer(
-        r"<!-- newsletter:(\w+):start -->.*?<!-- newsletter:\1:end -->", section, re.S)}
-    blocks[engine] = block
-    # The text before the blocks (what is measured, the caveats) is kept; SQLite first, then PostgreSQL.
-    intro = section.split("<!-- newsletter:", 1)[0].rstrip("\n")
-    ordered = [blocks[k] for k in sorted(blocks, key=lambda k: (k != "sqlite", k))]
-    section = intro + "\n\n" + "\n\n".join(ordered) + "\n"
-    path.write_text(head + start + section + end + tail)
+    results.write_results(path, "newsletter", "Newsletter", block, engine)
 
 
 def database_facts(app, files: list[Path]) -> dict:

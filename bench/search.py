@@ -36,9 +36,10 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
+from bench import results
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
-SECTION = ("<!-- search:start -->", "<!-- search:end -->")
 PASSWORD = "bench-wachtwoord-niet-geheim"
 BATCH = 2000
 
@@ -582,25 +583,7 @@ def report(r: dict) -> str:
 
 
 def write_results(path: Path, block: str, engine: str) -> None:
-    """Replace this engine's block inside the search section (making either if missing); keep the rest."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n\nFigures written by the scripts in `bench/`.\n"
-    start, end = SECTION
-    if start not in text:
-        text = text.rstrip("\n") + f"\n\n{start}\n## Work-package search\n\n{end}\n"
-    head, rest = text.split(start, 1)
-    section, tail = rest.split(end, 1)
-    mine = re.compile(rf"<!-- search:{engine}:start -->.*?<!-- search:{engine}:end -->", re.S)
-    if mine.search(section):
-        section = mine.sub(lambda _m: block, section)
-    else:
-        section = section.rstrip("\n") + "\n\n" + block + "\n"
-    # SQLite first, then PostgreSQL, whatever order they were run in.
-    blocks = {m.group(1): m.group(0) for m in re.finditer(r"<!-- search:(\w+):start -->.*?<!-- search:\1:end -->",
-                                                           section, re.S)}
-    intro = section.split("<!-- search:", 1)[0].rstrip("\n")
-    ordered = [blocks[k] for k in sorted(blocks, key=lambda k: (k != "sqlite", k))]
-    section = intro + "\n\n" + "\n\n".join(ordered) + "\n"
-    path.write_text(head + start + section + end + tail)
+    results.write_results(path, "search", "Work-package search", block, engine)
 
 
 # --- main ------------------------------------------------------------------------------------------------------

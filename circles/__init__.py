@@ -49,6 +49,7 @@ def _register_blueprints(app: Flask) -> None:
     from circles.meetings import bp as meetings_bp
     from circles.newsletter import bp as newsletter_bp
     from circles.pages import bp as pages_bp
+    from circles.progress import bp as progress_bp
     from circles.workpackages import bp as workpackages_bp
 
     app.register_blueprint(pages_bp)
@@ -57,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(workpackages_bp)
     app.register_blueprint(newsletter_bp)
+    app.register_blueprint(progress_bp)
 
 
 def _register_cli(app: Flask) -> None:

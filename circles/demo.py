@@ -215,6 +215,11 @@ def seed_demo() -> dict[str, int]:
     from circles.newsletter.demo import seed_newsletter
 
     added["newsletter"] = seed_newsletter(users)
+    from circles.progress.demo import seed_progress
+    from circles.progress.signal_demo import seed_signals
+
+    added["progress records"] = seed_progress(users)
+    seed_signals()
     db.session.commit()
     return added
 

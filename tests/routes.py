@@ -91,6 +91,10 @@ class World:
     approved_issue: object = None
     draft_issue: object = None
     custom_section_id: int = 0
+    #: ``org``'s figures for last year (recorded by its coordinator); a signal reported by ``account(MEMBER)``
+    #: (status new, recognised by the coordinator) and one reported by the coordinator (a merge target).
+    signal_id: int = 0
+    other_signal_id: int = 0
 
     def account(self, role: Role, password: str = PASSWORD) -> User:
         """The user with ``role`` who works for ``org`` (created on first use), to log in as."""
@@ -257,6 +261,27 @@ def _add_newsletter(world: World) -> None:
     db.session.commit()
     world.sent_issue, world.approved_issue, world.draft_issue = sent, approved_issue, draft
     world.custom_section_id = custom.id
+    _add_progress(world)
+
+
+def _add_progress(world: World) -> None:
+    """Figures for ``org`` and two signals."""
+    from decimal import Decimal
+
+    from circles.core.timefmt import local_today
+    from circles.progress import records, signals
+
+    coordinator = world.account(Role.COORDINATOR)
+    records.record(world.org, coordinator, year=local_today().year - 1, quarter=None, target=Decimal(20),
+                   realised=Decimal("12.5"), source="own_count")
+    signal = signals.report_signal(world.account(Role.MEMBER), title="Schoonmaak is uitbesteed",
+                                   category="uitbesteding", description="De banen gingen naar de schoonmaker.",
+                                   sector_code="gemeenten")
+    other = signals.report_signal(coordinator, title="Schoonmaakwerk zit bij een aannemer", category="uitbesteding",
+                                  description="Zelfde knelpunt.")
+    signals.recognise(coordinator, signal, "Bij ons ook.")
+    db.session.commit()
+    world.signal_id, world.other_signal_id = signal.id, other.id
 
 
 def _add_attachment(package, author) -> int:
@@ -363,6 +388,14 @@ def _approved(world: World) -> dict:
 
 def _sent(world: World) -> dict:
     return {"issue_id": world.sent_issue.id}
+
+
+def _org(world: World) -> dict:
+    return {"slug": world.org.slug}
+
+
+def _signal(world: World) -> dict:
+    return {"signal_id": world.signal_id}
 
 
 ROUTES: dict[str, Route] = {
@@ -556,6 +589,39 @@ ROUTES: dict[str, Route] = {
     "newsletter.archive_email": Route(params=lambda w: {"number": w.sent_issue.number}, axe=False,
                                       reason="the e-mail as sent; its accessibility is checked before sending"),
     "newsletter.archive_feed": Route(content=ATOM, axe=False, reason="Atom feed for feed readers"),
+    # --- progress ---
+    "progress.index": Route(),
+    "progress.index_csv": Route(params=lambda w: {"table": "sectoren"}, content=CSV, axe=False,
+                                reason="CSV download of a table on the page"),
+    "progress.sector": Route(params=lambda w: {"code": "gemeenten"}),
+    "progress.sector_csv": Route(params=lambda w: {"code": "gemeenten"}, content=CSV, axe=False,
+                                 reason="CSV download of a table on the page"),
+    "progress.region": Route(params=lambda w: {"code": "AM13"}),
+    "progress.region_csv": Route(params=lambda w: {"code": "AM13"}, content=CSV, axe=False,
+                                 reason="CSV download of a table on the page"),
+    "progress.circle": Route(params=lambda w: {"slug": w.circle.slug}),
+    "progress.circle_csv": Route(params=lambda w: {"slug": w.circle.slug, "table": "organisaties"}, content=CSV,
+                                 axe=False, reason="CSV download of a table on the page"),
+    "progress.organisation": Route(params=_org),
+    "progress.organisation_csv": Route(params=_org, content=CSV, axe=False,
+                                       reason="CSV download of a table on the page"),
+    "progress.mine": Route(role=Role.MEMBER, content=REDIRECT, status=302, axe=False,
+                           reason="redirects to the reader's organisation's page"),
+    "progress.record": Route(params=_org, role=Role.COORDINATOR),
+    "progress.settings": Route(params=_org, role=Role.COORDINATOR),
+    # --- signals ---
+    "progress.signal_index": Route(role=Role.MEMBER),
+    "progress.signal_csv": Route(role=Role.MEMBER, content=CSV, axe=False, reason="CSV download of the signals"),
+    "progress.signal_report": Route(role=Role.MEMBER),
+    "progress.signal_show": Route(params=_signal, role=Role.MEMBER),
+    "progress.signal_edit": Route(params=_signal, role=Role.MEMBER),
+    "progress.signal_manage": Route(params=_signal, role=Role.COORDINATOR),
+    "progress.signal_merge": _post(params=_signal, role=Role.COORDINATOR),
+    "progress.signal_recognise": _post(params=_signal, role=Role.COORDINATOR),
+    "progress.signal_withdraw": _post(params=_signal, role=Role.COORDINATOR),
+    "progress.signal_summary": Route(role=Role.MEMBER),
+    "progress.signal_summary_csv": Route(role=Role.MEMBER, content=CSV, axe=False,
+                                         reason="CSV download of the summary table"),
 }
 
 

@@ -1,7 +1,7 @@
 """Error pages in the reader's language, for people and for the CSRF and rate-limit refusals."""
 
 import sqlalchemy as sa
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -36,6 +36,12 @@ def render_error(code: int, detail: str | None = None):
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_in_path():
+        """No page has a NUL in its address, and PostgreSQL refuses one in a query (a 500 otherwise)."""
+        if "\x00" in request.path:
+            abort(404)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(

@@ -1,7 +1,7 @@
 """Form building blocks: a base form that refuses control characters, and Dutch validators."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+#: 1.234 or 12.345,6: dots that group thousands the Dutch way (three digits after each).
+_DUTCH_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
 #: NUL and other C0 control characters (tab, newline and carriage return are fine).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -129,8 +131,11 @@ class NumberField(Field):
         if not self.raw:
             return
         text = self.raw.replace(" ", "").replace("€", "")
-        # "1.500" is fifteen hundred euros; "12,5" is twelve and a half hours.
-        text = (text.replace(".", "") if self.whole else text).replace(",", ".")
+        # "1.500" is fifteen hundred euros and "1.234,5" twelve hundred and more jobs (Dutch thousands, as the
+        # pages print numbers); "12,5" and "12.5" are twelve and a half hours.
+        if self.whole or _DUTCH_THOUSANDS.match(text):
+            text = text.replace(".", "")
+        text = text.replace(",", ".")
         example = _l("Vul een heel getal in, zoals 1500.") if self.whole else _l("Vul een getal in, zoals 12 of 12,5.")
         try:
             number = Decimal(text)
@@ -144,7 +149,7 @@ class NumberField(Field):
             raise ValueError(_l("Vul een getal van hoogstens %(n)s in.", n=self.maximum))
         if self.whole and number != number.to_integral_value():
             raise ValueError(_l("Vul een heel getal in."))
-        self.data = int(number) if self.whole else round(float(number), 1)
+        self.data = int(number) if self.whole else float(number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 class YearField(NumberField):

@@ -194,6 +194,20 @@ def uptake_where(*conditions) -> Uptake:
     return Uptake(n, in_use, int(jobs))
 
 
+def adopted_jobs_by(group, *conditions) -> dict[tuple, int]:
+    """Jobs that adopters reported, summed per (``group`` value, year the package was taken into use), for the
+    adopting organisations matching ``conditions`` (on Organisation): the progress dashboards put these beside
+    the organisations' own figures. ``group`` may be None for one total per year."""
+    year = sa.extract("year", Adoption.in_use_at)
+    keys = [group] if group is not None else []
+    rows = db.session.execute(
+        sa.select(*keys, year, sa.func.coalesce(sa.func.sum(Adoption.jobs), 0))
+        .join(Organisation, Organisation.id == Adoption.organisation_id)
+        .outerjoin(Municipality, Municipality.id == Organisation.municipality_id)
+        .where(Adoption.in_use_at.is_not(None), *conditions).group_by(*keys, year))
+    return {(row[0] if keys else None, int(row[-2])): int(row[-1]) for row in rows}
+
+
 def adoptions_of(package: WorkPackage) -> list[Adoption]:
     return list(db.session.scalars(
         sa.select(Adoption).where(Adoption.source_id == package.id)

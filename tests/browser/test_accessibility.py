@@ -64,6 +64,9 @@ FORMS = [
     "newsletter.unsubscribe_request",
     "newsletter.submit_news",
     "newsletter.my_subscription",
+    "progress.record",
+    "progress.signal_report",
+    "progress.signal_edit",
     # not here: meetings.settings (its one field is a number, which "sent empty" leaves filled) and
     # meetings.minutes_edit (an empty text is a valid save): sent empty, both succeed; newsletter.preferences
     # (every field may be empty); newsletter.compose has a button per item (its error state is walked by
