@@ -18,14 +18,22 @@ import os
 import platform
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from bench import results
-from bench.search import PASSWORD, count_statements, cpu_model, fresh_schema, logged_in_client, make_app, time_pages
+from bench.search import (
+    PASSWORD,
+    count_statements,
+    cpu_model,
+    database_uri,
+    fresh_schema,
+    logged_in_client,
+    make_app,
+    time_pages,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -156,13 +164,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.organisations < 100:
         parser.error("use at least 100 organisations")
+    if args.requests < 10:
+        parser.error("time at least 10 requests per page")
     started, load = time.perf_counter(), os.getloadavg()[0]
-    if args.database == "sqlite":
-        uri = f"sqlite:///{Path(tempfile.mkdtemp(prefix='circles-bench-')) / 'bench.db'}"
-    elif args.database == "postgres":
-        uri = os.environ.get("CIRCLES_TEST_DATABASE_URL") or parser.error("CIRCLES_TEST_DATABASE_URL is not set")
-    else:
-        uri = args.database
+    uri = database_uri(args.database, parser)
     rng = random.Random(args.seed)
     app = make_app(uri)
     fresh_schema(app)

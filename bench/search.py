@@ -198,6 +198,16 @@ PAGE_URLS = ["/werkpakketten", "/werkpakketten?q=concierge", "/werkpakketten?q=p
 
 # --- the app and the database ----------------------------------------------------------------------------------
 
+def database_uri(choice: str, parser: argparse.ArgumentParser) -> str:
+    """``--database``: 'sqlite' (a file in a new temporary folder), 'postgres' (the throwaway database that
+    scripts/with-postgres.sh announces) or a URL."""
+    if choice == "sqlite":
+        return f"sqlite:///{Path(tempfile.mkdtemp(prefix='circles-bench-')) / 'bench.db'}"
+    if choice == "postgres":
+        return os.environ.get("CIRCLES_TEST_DATABASE_URL") or parser.error("CIRCLES_TEST_DATABASE_URL is not set")
+    return choice
+
+
 def make_app(uri: str):
     from circles import create_app
 
@@ -603,14 +613,8 @@ def main(argv=None) -> int:
 
     started = time.perf_counter()
     load_before = os.getloadavg()[0]
-    tmp = None
-    if args.database == "sqlite":
-        tmp = Path(tempfile.mkdtemp(prefix="circles-bench-"))
-        uri = f"sqlite:///{tmp / 'bench.db'}"
-    elif args.database == "postgres":
-        uri = os.environ.get("CIRCLES_TEST_DATABASE_URL") or parser.error("CIRCLES_TEST_DATABASE_URL is not set")
-    else:
-        uri = args.database
+    uri = database_uri(args.database, parser)
+    tmp = Path(uri.removeprefix("sqlite:///")).parent if args.database == "sqlite" else None
     rng = random.Random(args.seed)
     app = make_app(uri)
     fresh_schema(app)

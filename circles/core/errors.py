@@ -59,6 +59,15 @@ def init_app(app: Flask) -> None:
     def server_error(error):
         return render_error(500)
 
+    @app.errorhandler(sa.exc.IntegrityError)
+    def conflicting_write(error):
+        """Two requests stored the same thing at once (a double click, two tabs): the unique constraint kept
+        one; the other gets the 409 page instead of a 500."""
+        app.logger.info("conflicting write: %s", error.orig)
+        db.session.rollback()
+        return render_error(409, str(_l("Dit was intussen al opgeslagen, misschien door een dubbele klik of in "
+                                         "een ander venster. Laad de pagina opnieuw.")))
+
     @app.errorhandler(sa.exc.OperationalError)
     @app.errorhandler(sa.exc.InterfaceError)
     def database_unavailable(error):

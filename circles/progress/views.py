@@ -93,42 +93,47 @@ def index_csv(table: str):
 
 # --- sector and region -----------------------------------------------------------------------------
 
-def _sector(code: str) -> Sector:
-    return db.get_or_404(Sector, code)
+#: The two kinds of group page: how to load the group (404 when unknown), its name, its figures and its CSV.
+GROUPS = {
+    "sector": (Sector, lambda g: g.label, figures.sector, "sector"),
+    "region": (Region, lambda g: g.name, figures.region, "regio"),
+}
 
 
-def _region(code: str) -> Region:
-    return db.get_or_404(Region, code)
+def _group_page(kind: str, code: str):
+    model, name_of, figures_of, _prefix = GROUPS[kind]
+    group = db.get_or_404(model, code)
+    series = figures.series(figures_of(code))
+    return render_template("progress/group.html", kind=kind, group=group, name=name_of(group), series=series,
+                           chart=_chart(series, f"chart-{kind}", name_of(group)), columns=YEAR_COLUMNS,
+                           rows=year_rows(series), csv_url=url_for(f"progress.{kind}_csv", code=code))
+
+
+def _group_csv(kind: str, code: str):
+    model, _name_of, figures_of, prefix = GROUPS[kind]
+    db.get_or_404(model, code)
+    return _csv(f"{prefix}-{code}", YEAR_COLUMNS, year_rows(figures.series(figures_of(code)), grouping=False))
 
 
 @bp.route("/voortgang/sectoren/<code>")
 def sector(code: str):
-    group = _sector(code)
-    series = figures.series(figures.sector(code))
-    return render_template("progress/group.html", kind="sector", group=group, name=group.label, series=series,
-                           chart=_chart(series, "chart-sector", group.label), columns=YEAR_COLUMNS,
-                           rows=year_rows(series), csv_url=url_for("progress.sector_csv", code=code))
+    return _group_page("sector", code)
 
 
 @bp.route("/voortgang/sectoren/<code>.csv")
 def sector_csv(code: str):
-    _sector(code)
-    return _csv(f"sector-{code}", YEAR_COLUMNS, year_rows(figures.series(figures.sector(code)), grouping=False))
+    return _group_csv("sector", code)
 
 
 @bp.route("/voortgang/regios/<code>")
 def region(code: str):
-    group = _region(code)
-    series = figures.series(figures.region(code))
-    return render_template("progress/group.html", kind="region", group=group, name=group.name, series=series,
-                           chart=_chart(series, "chart-region", group.name), columns=YEAR_COLUMNS,
-                           rows=year_rows(series), csv_url=url_for("progress.region_csv", code=code))
+    """A region's figures: visible ones only (see figures.py)."""
+    return _group_page("region", code)
 
 
 @bp.route("/voortgang/regios/<code>.csv")
 def region_csv(code: str):
-    _region(code)
-    return _csv(f"regio-{code}", YEAR_COLUMNS, year_rows(figures.series(figures.region(code)), grouping=False))
+    return _group_csv("region", code)
 
 
 # --- circle ----------------------------------------------------------------------------------------

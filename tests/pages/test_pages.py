@@ -98,6 +98,34 @@ def test_database_outage_gives_a_503_page(app, client):
     assert "temporarily" in response.get_data(as_text=True).lower()
 
 
+def test_two_writes_of_the_same_thing_at_once_give_a_409_page_not_a_500(app, client, create_user):
+    """A double click that got past the checks: the database's unique constraint refuses the second row, and the
+    reader gets the conflict page (nothing half-written stays behind)."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    import sqlalchemy as sa
+
+    from circles.core.db import db
+    from circles.progress.models import Recognition, Signal
+
+    reporter, reader = create_user(), create_user()
+    signal = Signal(title="Knelpunt", description="Tekst", category="overig", reported_by_id=reporter.id)
+    db.session.add(signal)
+    db.session.commit()
+
+    @app.route("/_dubbel")
+    def twice():
+        db.session.add(Recognition(signal_id=signal.id, user_id=reader.id))
+        db.session.flush()
+        db.session.add(Recognition(signal_id=signal.id, user_id=reader.id))
+        db.session.commit()
+        return "opgeslagen"
+
+    response = client.get("/_dubbel")
+    assert response.status_code == 409
+    assert "dubbele klik" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Recognition)) == 0
+
+
 def test_forbidden_page_in_english(client, login_as):
     from circles.accounts.models import Role
 
