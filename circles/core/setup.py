@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter
 
 # revisions: a model; search: its listeners create and drop the search table with db.create_all/drop_all.
 from circles.core import errors, i18n, mail, revisions, search, security, timefmt  # noqa: F401
@@ -11,6 +12,14 @@ from circles.core.markdown import render_markdown
 from circles.core.permissions import template_can
 from circles.core.slots import render_slots
 from circles.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+class RecordIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number a database id can be (1 to 2**31 - 1, PostgreSQL's integer). A
+    longer number in an address is simply no page (404) instead of an overflow in the database driver (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=2**31 - 1, signed=False):  # noqa: A002 (werkzeug's names)
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class EmptyForm(FlaskForm):
@@ -22,6 +31,7 @@ def _button_form() -> EmptyForm:
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RecordIdConverter  # before any blueprint adds its routes
     db.init_app(app)
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)

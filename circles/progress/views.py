@@ -280,6 +280,11 @@ def circle_slot(circle: Circle) -> Markup:
     return Markup(render_template("progress/_circle_slot.html", circle=circle, latest=latest, top_signals=signals))
 
 
+def sector_slot(sector: Sector) -> Markup:
+    latest = _latest(figures.series(figures.sector(sector.code)))
+    return Markup(render_template("progress/_sector_slot.html", sector=sector, latest=latest))
+
+
 def organisation_slot(org: Organisation) -> Markup:
     return Markup(render_template("progress/_organisation_slot.html", org=org))
 
@@ -287,4 +292,5 @@ def organisation_slot(org: Organisation) -> Markup:
 slots.register("home", home_slot, order=15)
 slots.register("circle_page", circle_slot, order=30)
 slots.register("organisation_page", organisation_slot, order=30)
+slots.register("sector_page", sector_slot, order=30)
 

@@ -262,10 +262,12 @@ def test_one_click_unsubscribe_from_the_mail_client(client, mailbox):
 def test_forged_or_garbled_unsubscribe_tokens_get_400_with_a_message(client, mailbox, method):
     sub = _confirmed(client, mailbox)
     token = subscriptions.unsubscribe_token(sub)
-    for bad in ["garbage", token[:-3] + "xyz", subscriptions.preferences_token(sub), "W1sxLDJdXQ.abc", "%00"]:
+    for bad in ["garbage", token[:-3] + "xyz", subscriptions.preferences_token(sub), "W1sxLDJdXQ.abc"]:
         response = getattr(client, method)(f"/nieuwsbrief/afmelden/{bad}")
         assert response.status_code == 400, bad
         assert "Deze link werkt niet" in _text(response)
+    # no address of this site holds a NUL character
+    assert getattr(client, method)("/nieuwsbrief/afmelden/%00").status_code == 404
     assert _subscriber().status == SubscriberStatus.CONFIRMED
 
 

@@ -133,3 +133,27 @@ def test_forbidden_page_in_english(client, login_as):
     response = client.get("/beheer/gebruikers")
     assert response.status_code == 403
     assert '<html lang="en">' in response.get_data(as_text=True)
+
+
+def test_an_id_too_large_for_the_database_is_not_found_on_any_route(app, client, login_as):
+    """Every route with a number in its address, with a number no database id can be: 404, never an overflow
+    in the database driver (a 500 on both SQLite and PostgreSQL before ``RecordIdConverter``)."""
+    from circles.accounts.models import Role
+
+    login_as(Role.ADMINISTRATOR)
+    huge = "99999999999999999999"
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        numbers = [name for name, conv in rule._converters.items() if type(conv).__name__ == "RecordIdConverter"]
+        if not numbers:
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            converter = rule._converters[name]
+            value = huge if name in numbers else ("nl" if "any" in type(converter).__name__.lower() else "x")
+            path = re.sub(rf"<[^>]*:?{name}>", value, path)
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(path, method=method)
+        assert response.status_code in (400, 404), (rule.endpoint, path, response.status_code)
+        tried += 1
+    assert tried > 50

@@ -288,6 +288,9 @@ def test_home_circle_and_organisation_pages_show_progress_at_a_glance(client, au
     home = page(client, "/")
     assert "In uw sector, Waterschappen: 24 van de 40 banen (60%)" in home
     assert f'href="/voortgang/organisaties/{orgs[0].slug}"' in page(client, f"/organisaties/{orgs[0].slug}")
+    sector_page = page(client, "/sectoren/waterschappen")
+    assert f"In {LAST_YEAR} realiseerden de organisaties in deze sector samen 24 van de 40 banen (60%)." in sector_page
+    assert 'href="/voortgang/sectoren/waterschappen"' in sector_page
 
 
 def test_demo_figures_are_added_once_and_some_are_hidden(app):
