@@ -15,8 +15,8 @@ The figures go to ``bench/RESULTS.md`` between markers: a run replaces only its 
 
 import argparse
 import os
-import platform
 import random
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -193,7 +193,7 @@ def main(argv=None) -> int:
         n_records = db.session.scalar(sa.select(sa.func.count()).select_from(ProgressRecord))
         engine = db.engine.dialect.name
     block = report({"engine": "postgresql" if engine == "postgresql" else "sqlite",
-                    "engine_name": "PostgreSQL" if engine == "postgresql" else f"SQLite ({platform.python_version()})",
+                    "engine_name": "PostgreSQL" if engine == "postgresql" else f"SQLite {sqlite3.sqlite_version}",
                     "organisations": args.organisations, "years": args.years, "records": n_records,
                     "requests": args.requests, "cpu": cpu_model(), "load": load,
                     "seconds": time.perf_counter() - started, "floor": floor, "times": times,
