@@ -304,7 +304,8 @@ def organisation_edit(slug: str):
     """Edit an organisation's name, sector, municipality and website."""
     org = db.first_or_404(sa.select(Organisation).where(Organisation.slug == slug))
     require("organisation.edit", org)
-    form = OrganisationForm(obj=org, sector=org.sector_code,
+    # no obj=org: WTForms would take org.sector (an object) over the code given here, and select nothing
+    form = OrganisationForm(name=org.name, website=org.website, sector=org.sector_code,
                             municipality=str(org.municipality_id or ""))
     _reference_choices(form)
     if form.validate_on_submit():

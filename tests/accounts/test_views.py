@@ -321,6 +321,17 @@ def test_a_coordinator_of_the_organisation_edits_it(client, login_as, create_org
     assert org.name == "Gemeente Nieuw" and org.region.code == "AM05"
 
 
+def test_the_organisation_form_starts_from_the_current_sector_and_municipality(client, login_as, create_org):
+    """Changing only the name works: the sector and municipality are already chosen in the form."""
+    org = create_org("Gemeente Bewerkstad", sector="waterschappen", municipality="Tiel")
+    login_as(Role.COORDINATOR, org=org)
+    html = client.get(f"/organisaties/{org.slug}/bewerken").get_data(as_text=True)
+    assert re.search(r'<option selected value="waterschappen">|<option value="waterschappen" selected>', html)
+    assert re.search(rf'<option selected value="{org.municipality_id}">|<option value="{org.municipality_id}" selected',
+                     html)
+    assert 'value="Gemeente Bewerkstad"' in html
+
+
 def test_a_member_or_another_coordinator_may_not_edit_an_organisation(client, login_as, create_org):
     org = create_org()
     login_as(Role.MEMBER, org=org)

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from circles.core.markdown import render_markdown
+from circles.core.markdown import plain_text, render_markdown
 
 
 class _Elements(HTMLParser):
@@ -57,3 +57,13 @@ def test_raw_html_is_shown_as_text_not_lost():
 
 def test_empty_input_gives_empty_markup():
     assert str(render_markdown(None)) == "" and str(render_markdown("")) == ""
+
+
+def test_a_markdown_image_keeps_its_description_as_a_link():
+    """Images are not shown; the description a writer gave must not vanish with them."""
+    html = str(render_markdown("Zo ziet het eruit: ![Plattegrond van de werkplek](https://example.org/plattegrond.png)"))
+    assert "<img" not in html
+    assert '<a href="https://example.org/plattegrond.png"' in html and "Plattegrond van de werkplek</a>" in html
+    assert "Plattegrond van de werkplek" in plain_text("![Plattegrond van de werkplek](https://example.org/p.png)")
+    unsafe = str(render_markdown('![x](javascript:alert(1) "t") ![y](data:text/html,hi)'))
+    assert "href=" not in unsafe  # not made into links; left as the text that was typed
