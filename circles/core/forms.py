@@ -4,8 +4,11 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto as _AUTO  # Flask-WTF's "read the request" marker
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
@@ -24,6 +27,17 @@ def strip(value):
 class BaseForm(FlaskForm):
     """Every form: text is stripped by the fields that ask for it, and control characters are refused
     with a message instead of reaching the database."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            """Only what an HTML form sends: no JSON body (Flask-WTF would hand its numbers and lists to the
+            fields as if typed), and no multipart part without a name (WTForms' lists of subforms trip on it)."""
+            data = super().wrap_formdata(form, formdata)
+            if formdata is not _AUTO or data is None:
+                return data
+            if not request.form and not request.files:
+                return None
+            return MultiDict([(key, value) for key, value in data.items(multi=True) if key])
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -100,8 +114,12 @@ class WebAddress:
         value = (field.data or "").strip()
         if not value:
             return
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https") or "." not in (parts.hostname or ""):
+        try:
+            parts = urlsplit(value)
+            hostname = parts.hostname
+        except ValueError:  # an unclosed IPv6 host ("https://[::1") and the like
+            raise ValidationError(_l("Vul een volledig webadres in, zoals https://www.organisatie.nl.")) from None
+        if parts.scheme.lower() not in ("http", "https") or "." not in (hostname or ""):
             raise ValidationError(_l("Vul een volledig webadres in, zoals https://www.organisatie.nl."))
 
 
@@ -110,10 +128,12 @@ class NumberField(Field):
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, *, whole: bool = False, maximum: float, **kwargs):
+    def __init__(self, label=None, validators=None, *, whole: bool = False, maximum: float, message=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.whole = whole
         self.maximum = maximum
+        #: One message for every way the number can be wrong (instead of one per way).
+        self.message = message
         self.raw = ""
 
     def _value(self):
@@ -126,6 +146,14 @@ class NumberField(Field):
         return f"{self.data:g}".replace(".", ",")
 
     def process_formdata(self, valuelist):
+        try:
+            self._parse(valuelist)
+        except ValueError:
+            if self.message is None:
+                raise
+            raise ValueError(self.message) from None
+
+    def _parse(self, valuelist):
         self.raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
         if not self.raw:
@@ -155,8 +183,6 @@ class NumberField(Field):
 class YearField(NumberField):
     """A year, typed as a whole number."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Vul een jaartal in, zoals 2019.")) from None
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("message", _l("Vul een jaartal in, zoals 2019."))
+        super().__init__(label, validators, **kwargs)

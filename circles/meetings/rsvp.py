@@ -12,14 +12,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
-from wtforms import IntegerField, RadioField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, NumberRange
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired
 
 from circles.accounts.models import User
 from circles.core import mail
 from circles.core.csvfile import csv_bytes
 from circles.core.db import db, utcnow
-from circles.core.forms import BaseForm, MultiCheckboxField, choices, max_length, strip
+from circles.core.forms import BaseForm, MultiCheckboxField, NumberField, choices, max_length, strip
 from circles.core.notifications import wants
 from circles.core.text import slugify
 from circles.groups.models import Circle
@@ -69,10 +69,10 @@ class AttendanceForm(BaseForm):
 
 
 class MeetingSettingsForm(BaseForm):
-    reminder_days = IntegerField(
-        _l("Herinnering sturen, aantal dagen voor de bijeenkomst"),
-        validators=[InputRequired(_l("Vul een aantal dagen in, van 0 tot en met 30.")),
-                    NumberRange(0, MAX_REMINDER_DAYS, message=_l("Vul een aantal dagen in, van 0 tot en met 30."))],
+    reminder_days = NumberField(
+        _l("Herinnering sturen, aantal dagen voor de bijeenkomst"), whole=True, maximum=MAX_REMINDER_DAYS,
+        message=_l("Vul een aantal dagen in, van 0 tot en met 30."),
+        validators=[InputRequired(_l("Vul een aantal dagen in, van 0 tot en met 30."))],
         description=_l("Wie zich aanmeldde (ja of misschien) krijgt dan een e-mail. 0 betekent: geen herinneringen."))
 
 
