@@ -6,7 +6,9 @@ environment variable CI is set: a CI run must not go green without them.
 """
 
 import os
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +20,11 @@ CHROMIUM = os.environ.get("CIRCLES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 VIEWPORT = {"width": 1280, "height": 900}
-#: Playwright waits at most this long for an element or a navigation (the app answers in milliseconds).
-TIMEOUT_MS = 10_000
+#: Playwright waits at most this long for an element or a navigation. The app answers in milliseconds, but a
+#: CI machine running every test file at once has stalled a navigation for over ten seconds.
+TIMEOUT_MS = 20_000
+#: A request slower than this is reported on stderr (shown with a failing test's output).
+SLOW_REQUEST_S = 2.0
 
 
 def in_ci() -> bool:
@@ -53,7 +58,15 @@ def browser(playwright):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """No access log line per request (errors are still logged)."""
+    """No access log line per request (errors are still logged); a slow request is reported, so a
+    browser time-out says which request kept it waiting."""
+
+    def run_wsgi(self):
+        started = time.monotonic()
+        super().run_wsgi()
+        took = time.monotonic() - started
+        if took > SLOW_REQUEST_S:
+            print(f"slow request: {self.command} {self.path} took {took:.1f} s", file=sys.stderr)
 
     def log_request(self, code="-", size="-"):
         pass
