@@ -66,8 +66,9 @@ def register():
     _reference_choices(form)
     if form.is_submitted():
         valid = form.validate()
-        org = services.find_organisation_by_name(form.organisation.data) if form.organisation.data else None
-        if org is None and form.organisation.data:
+        named = form.organisation.data and not form.organisation.errors
+        org = services.find_organisation_by_name(form.organisation.data) if named else None
+        if org is None and named:
             valid = _new_organisation_fields_valid(form) and valid
         if valid:
             if org is None:

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS
 from flask_wtf.form import _Auto as _AUTO  # Flask-WTF's "read the request" marker
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import Field, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
@@ -32,16 +33,16 @@ class BaseForm(FlaskForm):
         def wrap_formdata(self, form, formdata):
             """Only what an HTML form sends: no JSON body (Flask-WTF would hand its numbers and lists to the
             fields as if typed), and no multipart part without a name (WTForms' lists of subforms trip on it)."""
-            data = super().wrap_formdata(form, formdata)
-            if formdata is not _AUTO or data is None:
-                return data
-            if not request.form and not request.files:
+            if formdata is not _AUTO:
+                return super().wrap_formdata(form, formdata)
+            if request.method not in SUBMIT_METHODS or not (request.form or request.files):
                 return None
+            data = CombinedMultiDict((request.files, request.form))
             return MultiDict([(key, value) for key, value in data.items(multi=True) if key])
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        for field in self:
+        for field in _text_fields(self):
             if isinstance(field.data, str) and _CONTROL.search(field.data):
                 field.errors = [*field.errors, _l("Dit veld bevat tekens die niet zijn toegestaan.")]
                 ok = False
@@ -52,6 +53,18 @@ class BaseForm(FlaskForm):
         """(field, message) pairs in form order, for the error summary at the top of the page; the rows of
         a list of subforms (task lines, quotes) are walked too, so each message links to its own field."""
         return [pair for field in self if field.type != "CSRFTokenField" for pair in _leaf_errors(field)]
+
+
+def _text_fields(form):
+    """Every field of ``form``, the fields in the rows of its lists of subforms (task lines) included."""
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field:
+                yield from (_text_fields(entry.form) if entry.type == "FormField" else (entry,))
+        elif field.type == "FormField":
+            yield from _text_fields(field.form)
+        else:
+            yield field
 
 
 def _leaf_errors(field):
@@ -105,6 +118,12 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        """Blank values are no choice. Left in, a blank first value made ``Optional()`` end the validation
+        before the choices were checked, so whatever came after it went through unchecked."""
+        self.raw_data = [value for value in valuelist if not isinstance(value, str) or value.strip()]
+        super().process_formdata(self.raw_data)
 
 
 class WebAddress:

@@ -3,11 +3,11 @@
 import sqlalchemy as sa
 from flask import Flask
 from flask_babel import get_locale
-from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
 
 # revisions: a model; search: its listeners create and drop the search table with db.create_all/drop_all.
-from circles.core import errors, i18n, mail, revisions, search, security, timefmt  # noqa: F401
+from circles.core import errors, i18n, mail, requestlog, revisions, search, security, timefmt  # noqa: F401
+from circles.core.forms import BaseForm
 from circles.core.markdown import render_markdown
 from circles.core.permissions import template_can
 from circles.core.slots import render_slots
@@ -22,7 +22,7 @@ class RecordIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """A form with only the CSRF token, for POST buttons (log out, leave, approve...)."""
 
 
@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Log in om deze pagina te bekijken.")
     login_manager.session_protection = "basic"
 
+    requestlog.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     timefmt.init_app(app)

@@ -63,6 +63,9 @@ def _refused(err: services.CircleError, page, circle: Circle):
 
 # --- Finding circles -----------------------------------------------------------------------------
 
+CIRCLES_PER_PAGE = 50
+
+
 @bp.route("/leercirkels")
 def index():
     """Circles the reader may see, grouped by sector; filter by sector, region or my region; search."""
@@ -83,13 +86,21 @@ def index():
     elif region and region not in region_codes:
         notices.append(_("De gekozen regio bestaat niet; er is niet op regio gefilterd."))
         region = ""
-    circles = services.list_circles(current_user, sector=sector or None, region=region or None, q=q)
+    # A page of circles at a time: the whole list grows with the platform (a second and a megabyte of HTML at
+    # 4,000 circles).
+    query = services.circles_query(current_user, sector=sector or None, region=region or None, q=q)
+    page = db.paginate(query, per_page=CIRCLES_PER_PAGE, error_out=False)
+    if page.page > 1 and not page.items and page.total:
+        page = db.paginate(query, page=page.pages, per_page=CIRCLES_PER_PAGE, error_out=False)
+    circles = page.items
     counts = services.member_counts([c.id for c in circles])
     mine = services.memberships_by_circle(current_user)
     groups = [(s, [c for c in circles if s in c.sectors]) for s in sectors if not sector or s.code == sector]
-    return render_template("groups/index.html", groups=[g for g in groups if g[1]], total=len(circles),
-                           counts=counts, mine=mine, sectors=sectors, regions=regions, sector=sector,
-                           region=region, q=q, notices=notices)
+    asked_region = "mijn" if request.args.get("regio") == "mijn" else region
+    page_filters = {k: v for k, v in (("sector", sector), ("regio", asked_region), ("q", q)) if v}
+    return render_template("groups/index.html", groups=[g for g in groups if g[1]], total=page.total, page=page,
+                           page_filters=page_filters, counts=counts, mine=mine, sectors=sectors, regions=regions,
+                           sector=sector, region=region, q=q, notices=notices)
 
 
 @bp.route("/sectoren/<code>")
@@ -133,6 +144,11 @@ def create():
     return form_page("groups/form.html", form, circle=None)
 
 
+def _value(choice) -> str:
+    """The form value of an enum member (or of a plain string)."""
+    return getattr(choice, "value", choice)
+
+
 def _circle_fields(form: CircleForm) -> dict:
     return {"name": form.name.data, "description": form.description.data or "", "goals": form.goals.data or "",
             "sector_codes": form.sectors.data or [], "region_codes": form.regions.data or [],
@@ -145,7 +161,11 @@ def edit(slug: str):
     """Coordinators edit the description, goals, sectors, regions, visibility, join policy and status."""
     circle = load_circle(slug)
     require("circle.edit", circle)
-    form = CircleForm(obj=circle, sectors=[s.code for s in circle.sectors], regions=[r.code for r in circle.regions])
+    # no obj=circle: WTForms would take circle.sectors (objects) over the codes given here, and tick nothing
+    form = CircleForm(name=circle.name, description=circle.description, goals=circle.goals,
+                      sectors=[s.code for s in circle.sectors], regions=[r.code for r in circle.regions],
+                      visibility=_value(circle.visibility), join_policy=_value(circle.join_policy),
+                      status=_value(circle.status))
     form.fill_choices(sectors_in_order(), regions_by_name())
     if form.validate_on_submit():
         try:

@@ -343,3 +343,18 @@ def test_circle_page_runs_a_fixed_number_of_queries(client, login_as, create_cir
     with count_queries() as many:
         assert client.get(f"/leercirkels/{circle.slug}").status_code == 200
     assert len(few) == len(many)
+
+
+def test_the_edit_form_shows_the_circles_sectors_and_regions_ticked(client, login_as):
+    """Saving the edit form without touching the sectors keeps them (it used to show none ticked)."""
+    login_as(Role.COORDINATOR)
+    post_form(client, "/leercirkels/nieuw", {
+        "name": "Scholen Twente", "description": "", "goals": "", "sectors": ["po", "vo"], "regions": ["AM05"],
+        "visibility": "public", "join_policy": "open"})
+    circle = db.session.scalar(sa.select(Circle).where(Circle.name == "Scholen Twente"))
+    html = client.get(f"/leercirkels/{circle.slug}/bewerken").get_data(as_text=True)
+    ticked = set(re.findall(r'<input[^>]*checked[^>]*name="(\w+)"[^>]*value="(\w+)"'
+                            r'|<input[^>]*name="(\w+)"[^>]*value="(\w+)"[^>]*checked', html))
+    pairs = {(a or c, b or d) for a, b, c, d in ticked}
+    assert {("sectors", "po"), ("sectors", "vo"), ("regions", "AM05")} <= pairs
+    assert re.search(r'<option[^>]*selected[^>]*value="public"|<option[^>]*value="public"[^>]*selected', html)
