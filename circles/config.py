@@ -19,7 +19,7 @@ ENV_STRINGS = (
 )
 ENV_INTS = ("MAIL_PORT", "NEWSLETTER_SEND_WINDOW_HOURS")
 ENV_FLOATS = ("MAIL_RATE_PER_SECOND",)
-ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "BEHIND_PROXY")
+ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "BEHIND_PROXY", "REQUEST_LOG")
 
 
 class Defaults:
@@ -59,6 +59,12 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
     BEHIND_PROXY = False
+    #: Seconds a derived figure (the progress totals, the work-package facet counts) stays cached in a process
+    #: (core.cache). A change in this process clears it at once; this bounds how long another app server shows
+    #: the old figure. 0: no cache.
+    CACHE_SECONDS = 60
+    #: One JSON line per request on stderr (core.requestlog); None: on, except in the tests.
+    REQUEST_LOG: bool | None = None
 
     #: Uploads are at most 10 MB; a little room for the rest of the form.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
@@ -68,6 +74,8 @@ class Defaults:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no expiry while someone types
     RATELIMIT_STORAGE_URI = "memory://"
+    #: Said here, not left to Flask-Limiter: it keeps the last app's setting on its one shared object.
+    RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute"
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
