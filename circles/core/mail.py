@@ -19,7 +19,6 @@ connect, 4xx answer) is retried, with back-off (``MAIL_BACKOFF_SECONDS``).
 import base64
 import email.policy
 import functools
-import json
 import os
 import re
 import smtplib
@@ -42,8 +41,8 @@ from flask import Flask, current_app, g, has_request_context, render_template
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from markupsafe import escape
-from sqlalchemy.dialects import postgresql, sqlite
 
+from circles.core import dialect
 from circles.core.db import db, utcnow
 from circles.core.models import MailBody, OutgoingMail
 
@@ -95,6 +94,14 @@ def queue_mail(to: str, subject: str, template: str, *, locale: str = "nl", head
     )
 
 
+def recently_mailed(address: str, batch: str, within: timedelta, now: datetime | None = None) -> bool:
+    """Whether a message of ``batch`` was queued for ``address`` in the last ``within``: for mails that anyone
+    can trigger for any address (a reset link, "you are already subscribed"), so nobody can flood an inbox."""
+    since = (now or utcnow()) - within
+    return db.session.scalar(sa.select(sa.exists().where(
+        OutgoingMail.to_address == address, OutgoingMail.batch == batch, OutgoingMail.created_at > since))) or False
+
+
 def queue_rendered(to: str, subject: str, text: str, html: str | None = None, *, headers: dict | None = None,
                    batch: str | None = None, attachments: list[dict] | None = None) -> OutgoingMail:
     """Put an already rendered message in the outbox (in the caller's transaction); like ``queue_mail``,
@@ -142,24 +149,8 @@ def _chunks(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
 
 def _insert_new(rows: list[dict], fixed: dict) -> int:
     """Insert outbox ``rows`` (each with ``fixed`` values too), skipping any whose dedupe_key is already
-    there; returns how many were inserted. The database-specific part of queuing."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        stmt = (sqlite.insert(_outbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
-                .returning(_outbox.c.id))
-        return len(db.session.execute(stmt, [{**fixed, **row} for row in rows]).all())
-    # PostgreSQL: one array per varying column, unnested into rows. (A VALUES list with thousands of
-    # parameters is slow in psycopg: it parses the whole statement again for every chunk.)
-    varying = list(rows[0])
-    columns = sa.func.unnest(*(
-        sa.bindparam(f"{name}_list", [json.dumps(row[name]) if name in ("headers", "fields") else row[name]
-                                      for row in rows], type_=postgresql.ARRAY(sa.Text))
-        for name in varying
-    )).table_valued(*varying).render_derived()
-    values = [sa.cast(columns.c[name], _outbox.c[name].type) for name in varying]
-    values += [sa.cast(sa.literal(value, _outbox.c[name].type), _outbox.c[name].type) for name, value in fixed.items()]
-    stmt = (postgresql.insert(_outbox).from_select([*varying, *fixed], sa.select(*values))
-            .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(_outbox.c.id))
-    return len(db.session.execute(stmt).all())
+    there; returns how many were inserted."""
+    return dialect.insert_ignoring_duplicates(_outbox, rows, fixed, "dedupe_key", json_columns=("headers", "fields"))
 
 
 # --- building a message -----------------------------------------------------------------------------
@@ -340,8 +331,7 @@ def _claim_statement(ids: list[int] | None, batch_prefix: str | None) -> sa.Upda
         select = select.where(candidate.c.id.in_(sa.bindparam("ids", expanding=True)))
     if batch_prefix is not None:
         select = select.where(candidate.c.batch.startswith(batch_prefix, autoescape=True))
-    if db.session.get_bind().dialect.name == "postgresql":
-        select = select.with_for_update(skip_locked=True)
+    select = dialect.skip_locked(select)
     return (
         sa.update(_outbox)
         .where(_outbox.c.id == select.scalar_subquery(), _outbox.c.status == "pending")
@@ -530,9 +520,8 @@ def _expire_overdue(ids: list[int] | None, batch_prefix: str | None) -> int:
 def refresh_statistics() -> None:
     """After a mailing was queued: let PostgreSQL's planner see the new rows, or every claim sorts all
     pending rows until autovacuum gets round to it (bench/RESULTS.md). SQLite needs nothing."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text("ANALYZE outgoing_mails"))
-        db.session.commit()
+    dialect.analyze("outgoing_mails")
+    db.session.commit()
 
 
 def batch_counts(batch: str) -> dict[str, int]:

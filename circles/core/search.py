@@ -19,6 +19,7 @@ import unicodedata
 import sqlalchemy as sa
 
 from circles.core.db import db
+from circles.core.dialect import is_postgresql
 
 TABLE = "search_documents"
 #: SQLite only: each document's FTS5 rowid by (doc_type, doc_id). FTS5 cannot index its UNINDEXED columns, so
@@ -74,17 +75,11 @@ def _query_words(query: str) -> list[str]:
     return list(seen)
 
 
-def _is_postgres(bind=None) -> bool:
-    """The one place that tells the engines apart."""
-    dialect = (bind or db.engine).dialect
-    return dialect.name == "postgresql"
-
-
 # --- schema ------------------------------------------------------------------------------------------
 
 def create_schema(connection) -> None:
     """Create the search table (and its index) if it is not there yet. The migrations call it too."""
-    if _is_postgres(connection):
+    if is_postgresql(connection):
         connection.execute(sa.text(
             f"CREATE TABLE IF NOT EXISTS {TABLE} ("
             " doc_type VARCHAR(40) NOT NULL,"
@@ -127,7 +122,7 @@ sa.event.listen(db.metadata, "before_drop", lambda target, connection, **kw: dro
 def index(doc_type: str, doc_id: int, title: str, body: str) -> None:
     """Add the document, or replace it, in the current session's transaction."""
     params = {"doc_type": doc_type, "doc_id": int(doc_id), "title": _index_text(title), "body": _index_text(body)}
-    if _is_postgres(db.session.get_bind()):
+    if is_postgresql(db.session.get_bind()):
         db.session.execute(sa.text(
             f"INSERT INTO {TABLE} (doc_type, doc_id, title, body, document) VALUES (:doc_type, :doc_id, :title, :body,"
             " setweight(to_tsvector('simple', CAST(:title AS TEXT)), 'A')"
@@ -154,7 +149,7 @@ def _rowid(key: dict) -> int | None:
 def remove(doc_type: str, doc_id: int) -> None:
     """Take the document out of the index (nothing happens when it is not there)."""
     key = {"doc_type": doc_type, "doc_id": int(doc_id)}
-    if _is_postgres(db.session.get_bind()):
+    if is_postgresql(db.session.get_bind()):
         db.session.execute(sa.text(f"DELETE FROM {TABLE} WHERE doc_type = :doc_type AND doc_id = :doc_id"), key)
         return
     rowid = _rowid(key)
@@ -176,7 +171,7 @@ def matches(doc_types: str | list[str], query: str) -> sa.Select | None:
         return None
     types = [doc_types] if isinstance(doc_types, str) else list(doc_types)
     t = _documents
-    if _is_postgres():
+    if is_postgresql():
         # Every term is letters and digits only, so the tsquery syntax never sees an operator from the user;
         # the string still goes in as a bind parameter.
         tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"),

@@ -16,7 +16,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired
 
 from circles.accounts.models import User
-from circles.core import mail
+from circles.core import dialect, mail
 from circles.core.csvfile import csv_bytes
 from circles.core.db import db, utcnow
 from circles.core.forms import BaseForm, MultiCheckboxField, NumberField, choices, max_length, strip
@@ -83,13 +83,9 @@ def lock_meeting(meeting: Meeting) -> None:
 
     Two people answering "yes" at the same moment would otherwise both count one free place and both
     take it. Every change to the places of a meeting starts here, so such changes run one after the
-    other: PostgreSQL locks the row (SELECT ... FOR UPDATE); SQLite has no row locks, but a no-op UPDATE
-    takes its database write lock, which the transaction holds until it commits or rolls back.
+    other (``core.dialect.lock_row``: a row lock on PostgreSQL, the database write lock on SQLite).
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(sa.text("UPDATE meetings SET sequence = sequence WHERE id = :id"), {"id": meeting.id})
-    else:
-        db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    dialect.lock_row(Meeting.__table__, meeting.id)
 
 
 def closed_reason(meeting: Meeting, now: datetime | None = None):

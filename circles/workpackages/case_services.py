@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from circles.core import revisions, search
+from circles.core import dialect, revisions, search
 from circles.core.db import db, utcnow
 from circles.core.text import slugify
 from circles.groups.models import Circle, Visibility
@@ -149,11 +149,7 @@ def _sector_options() -> dict:
 def _recruitment_items():
     """The codes in ``Case.recruitment`` (a JSON list) as rows with a ``value`` column, in SQL:
     json_each on SQLite, json_array_elements_text on PostgreSQL."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        items = sa.func.json_array_elements_text(Case.recruitment)
-    else:
-        items = sa.func.json_each(Case.recruitment)
-    return items.table_valued("value")
+    return dialect.json_array_items(Case.recruitment)
 
 
 def _recruitment_condition(values: list[str]):
