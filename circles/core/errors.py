@@ -1,12 +1,15 @@
 """Error pages in the reader's language, for people and for the CSRF and rate-limit refusals."""
 
+from contextlib import suppress
+
 import sqlalchemy as sa
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from circles.core.db import db
+from circles.extensions import login_manager
 
 #: Title and explanation per status code; anything else falls back to the generic 400 text.
 MESSAGES = {
@@ -73,5 +76,10 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error):
         """The database is down or restarting: say so with a 503; the pool reconnects by itself."""
         app.logger.warning("database unavailable: %s", error)
-        db.session.rollback()
-        return render_error(503)
+        with suppress(sa.exc.SQLAlchemyError):
+            db.session.rollback()
+        # The page shows the menu for the current user, and loading a logged-in user asks the database: render
+        # it for an anonymous visitor (Flask-Login keeps the current user in g._login_user).
+        g._login_user = login_manager.anonymous_user()
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "30"}

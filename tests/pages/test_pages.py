@@ -95,7 +95,28 @@ def test_database_outage_gives_a_503_page(app, client):
 
     response = client.get("/_db-weg", headers={"Accept-Language": "en"})
     assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"  # a proxy or a browser may try again by itself
     assert "temporarily" in response.get_data(as_text=True).lower()
+
+
+def test_a_logged_in_reader_gets_the_503_page_while_the_database_is_down(app, client, auth, create_user,
+                                                                        monkeypatch):
+    """Loading the logged-in user is the first query of a request: when it fails, the error page itself must
+    not ask the database again (it did, and the reader got a bare 500)."""
+    import sqlalchemy as sa
+
+    from circles.extensions import login_manager
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    auth.login(create_user().email)
+
+    def database_down(user_id):
+        raise sa.exc.OperationalError("SELECT users", {}, Exception("the database system is starting up"))
+
+    monkeypatch.setattr(login_manager, "_user_callback", database_down)
+    response = client.get("/werkpakketten")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "Tijdelijk niet beschikbaar" in response.get_data(as_text=True)
 
 
 def test_two_writes_of_the_same_thing_at_once_give_a_409_page_not_a_500(app, client, create_user):
