@@ -1,6 +1,7 @@
 """Account and organisation pages. Each view: load, authorise, validate, call a service, commit, redirect."""
 
 import json
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
@@ -24,7 +25,7 @@ from circles.accounts.forms import (
 )
 from circles.accounts.models import Organisation, Role, User
 from circles.core import notifications
-from circles.core.mail import queue_mail
+from circles.core.mail import queue_mail, recently_mailed
 from circles.core.models import AuditEntry
 from circles.core.paging import paginate_rows
 from circles.core.permissions import require
@@ -33,6 +34,10 @@ from circles.core.setup import EmptyForm
 from circles.core.views import form_page
 from circles.extensions import db, limiter, login_manager
 from circles.reference.models import Municipality, Sector
+
+#: Reset links: the outbox batch they are queued in, and how often one address may get one.
+RESET_BATCH = "accounts:reset"
+RESET_RESEND_INTERVAL = timedelta(minutes=5)
 
 
 @login_manager.user_loader
@@ -152,9 +157,14 @@ def logout():
     """Log out: the session and the remember-me cookie end."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    logout_user()
+    if current_user.is_authenticated:
+        # The session lives in a signed cookie: a copy of it (or of the remember-me cookie) would still log in.
+        # A new session token ends them all, on every device this person is logged in on.
+        current_user.end_other_sessions()
+        db.session.commit()
     session.clear()
-    flash(_("U bent uitgelogd."), "info")
+    logout_user()  # after clear(): it leaves the mark that deletes the remember-me cookie
+    flash(_("U bent uitgelogd, ook op uw andere apparaten."), "info")
     return redirect(url_for("pages.home"))
 
 
@@ -163,13 +173,15 @@ def logout():
 @bp.route("/account/wachtwoord-vergeten", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def forgot_password():
-    """Send a reset link. The answer is the same whether or not the address has an account."""
+    """Send a reset link. The answer is the same whether or not the address has an account, and whether or not
+    a link was sent (at most one per address per five minutes, whatever the IP address: no flooded inbox)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.get_user_by_email(form.email.data)
-        if user is not None:
-            queue_mail(user.email, _l("Nieuw wachtwoord instellen"), "accounts/email/reset_password",
-                       locale=user.locale, user=user, token=services.make_reset_token(user))
+        if user is not None and not recently_mailed(user.email, RESET_BATCH, RESET_RESEND_INTERVAL):
+            message = queue_mail(user.email, _l("Nieuw wachtwoord instellen"), "accounts/email/reset_password",
+                                 locale=user.locale, user=user, token=services.make_reset_token(user))
+            message.batch = RESET_BATCH
             db.session.commit()
         flash(_("Als er een account met dit adres is, ontvangt u binnen enkele minuten een e-mail met een link. "
                 "De link werkt een uur."), "info")

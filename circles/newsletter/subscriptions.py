@@ -24,8 +24,7 @@ from itsdangerous import BadData, URLSafeSerializer
 
 from circles.core.activity import public_url
 from circles.core.db import db, utcnow
-from circles.core.mail import queue_mail
-from circles.core.models import OutgoingMail
+from circles.core.mail import queue_mail, recently_mailed
 from circles.newsletter.models import CONSENT_VERSION, ConsentAction, ConsentEvent, Subscriber, SubscriberStatus
 
 #: A confirmation link works this long; pending sign-ups older than this are deleted.
@@ -117,9 +116,7 @@ def _link_user(sub: Subscriber, user) -> None:
 
 
 def _recently_mailed(email: str, batch: str, now: datetime) -> bool:
-    return db.session.scalar(sa.select(sa.exists().where(
-        OutgoingMail.to_address == email, OutgoingMail.batch == batch,
-        OutgoingMail.created_at > now - RESEND_INTERVAL))) or False
+    return recently_mailed(email, batch, RESEND_INTERVAL, now)
 
 
 def _send_already_subscribed(sub: Subscriber, now: datetime) -> None:

@@ -63,7 +63,7 @@ def test_log_out_then_a_wrong_password_then_log_in(page, live_server, create_use
     expect_message(page, "U bent ingelogd.")
 
     account_menu(page).get_by_role("button", name="Uitloggen").click()
-    expect_message(page, "U bent uitgelogd.")
+    expect_message(page, "U bent uitgelogd, ook op uw andere apparaten.")
     expect(account_menu(page)).not_to_contain_text("Jan de Vries")
 
     account_menu(page).get_by_role("link", name="Inloggen").click()
