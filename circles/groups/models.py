@@ -56,13 +56,13 @@ circle_sectors = sa.Table(
     "circle_sectors",
     db.metadata,
     sa.Column("circle_id", sa.ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("sector_code", sa.ForeignKey("sectors.code"), primary_key=True),
+    sa.Column("sector_code", sa.ForeignKey("sectors.code"), primary_key=True, index=True),
 )
 circle_regions = sa.Table(
     "circle_regions",
     db.metadata,
     sa.Column("circle_id", sa.ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("region_code", sa.ForeignKey("regions.code"), primary_key=True),
+    sa.Column("region_code", sa.ForeignKey("regions.code"), primary_key=True, index=True),
 )
 
 

@@ -39,7 +39,8 @@ meeting_circles = sa.Table(
     "meeting_circles",
     db.metadata,
     sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("circle_id", sa.ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True),
+    # indexed on its own too: "the meetings a circle is invited to" (the primary key leads with meeting_id)
+    sa.Column("circle_id", sa.ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 

@@ -16,11 +16,13 @@ def _logged_in(user) -> bool:
 
 
 def visible_meetings_clause(user):
-    """SQL condition: meetings ``user`` may see (one of their circles is visible to the user)."""
-    own = sa.exists().where(Circle.id == Meeting.circle_id, visible_circles_clause(user))
-    invited = sa.exists().where(meeting_circles.c.meeting_id == Meeting.id, meeting_circles.c.circle_id == Circle.id,
-                                visible_circles_clause(user))
-    return sa.or_(own, invited)
+    """SQL condition: meetings ``user`` may see (one of their circles is visible to the user). The visible circles
+    are one uncorrelated subquery that the database computes once (a correlated EXISTS per meeting read every
+    upcoming meeting's circle one by one: most of a second at 80,000 meetings on PostgreSQL)."""
+    visible = sa.select(Circle.id).where(visible_circles_clause(user)).correlate(None)
+    invited = (sa.select(meeting_circles.c.meeting_id).where(meeting_circles.c.circle_id.in_(visible))
+               .correlate(None))
+    return sa.or_(Meeting.circle_id.in_(visible), Meeting.id.in_(invited))
 
 
 @rule("meeting.view")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from dateutil import rrule
 from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
 
 from circles.core import audit
 from circles.core.db import UTCDateTime, db, utcnow
@@ -397,10 +398,12 @@ def overlapping(meetings: list[Meeting]) -> list[Meeting]:
 # --- Loading -------------------------------------------------------------------------------------
 
 def _of_circle(circle_id):
-    """SQL: the meeting belongs to the circle, as its own or as an invited circle."""
-    return sa.or_(Meeting.circle_id == circle_id,
-                  sa.exists().where(meeting_circles.c.meeting_id == Meeting.id,
-                                    meeting_circles.c.circle_id == circle_id))
+    """SQL: the meeting belongs to the circle, as its own or as an invited circle: a union of two index lookups
+    (an OR of the two makes PostgreSQL read every meeting)."""
+    own = aliased(Meeting)
+    return Meeting.id.in_(sa.union(
+        sa.select(own.id).where(own.circle_id == circle_id),
+        sa.select(meeting_circles.c.meeting_id).where(meeting_circles.c.circle_id == circle_id)))
 
 
 def upcoming_for_circle(circle: Circle, limit: int = 3) -> list[Meeting]:

@@ -60,7 +60,7 @@ def _warn_overlaps(meetings: list[Meeting]) -> None:
 def index():
     """Meetings the reader may see: upcoming first, or past ones; filter by region, sector, circle, kind."""
     regions, sectors = regions_by_name(), sectors_in_order()
-    circles = circle_services.list_circles(current_user, include_archived=True)
+    circles = circle_services.list_circles(current_user, include_archived=True, with_groups=False)
     args = {k: request.args.get(k, "", type=str).strip()[:120] for k in ("regio", "sector", "leercirkel", "soort")}
     past = request.args.get("wanneer", "", type=str) == "voorbij"
     notices = []

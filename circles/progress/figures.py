@@ -24,6 +24,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from circles.accounts.models import Organisation
+from circles.core import cache
 from circles.core.db import db
 from circles.groups.models import Membership, MembershipState
 from circles.progress.models import ProgressFigure, ProgressRecord, ProgressSettings
@@ -194,10 +195,27 @@ def series(by_year: dict[int, Figure]) -> list[Figure]:
     return [by_year.get(year) or Figure(year) for year in range(min(years), max(years) + 1)]
 
 
+# --- the cache of the totals over all organisations -------------------------------------------------
+#
+# The home page and /voortgang sum every organisation's figures per sector (and per region) on every view: tens of
+# milliseconds at a few thousand organisations, growing with them. These totals change only when a record, a
+# setting, an adoption or an organisation changes, so they are kept in the process (circles.core.cache): cleared
+# at once when this process changes one of those tables, and used for at most CACHE_SECONDS otherwise (changes
+# made by another app server). Callers must not change what they get (the same objects go to every reader).
+
+CACHE = "progress_totals"
+cache.watch(CACHE, "progress_records", "progress_figures", "progress_settings", "organisations", "adoptions")
+
+
 # --- the groups -------------------------------------------------------------------------------------
 
 def by_sector() -> dict[str, dict[int, Figure]]:
-    """Every sector's figures per year (hidden figures counted where they may be); two queries."""
+    """Every sector's figures per year (hidden figures counted where they may be); two queries, or none while
+    the totals are cached."""
+    return cache.cached(CACHE, "by_sector", _by_sector)
+
+
+def _by_sector() -> dict[str, dict[int, Figure]]:
     result = _figures(_grouped(Organisation.sector_code), hidden_counts=True)
     _add_adoptions(result, adopted_jobs_by(Organisation.sector_code))
     return result
@@ -219,7 +237,12 @@ def sector(code: str) -> dict[int, Figure]:
 
 
 def by_region(year: int | None = None) -> dict[str, dict[int, Figure]]:
-    """Every region's figures per year: visible figures only (see the module's docstring)."""
+    """Every region's figures per year: visible figures only (see the module's docstring). Cached like
+    ``by_sector``."""
+    return cache.cached(CACHE, ("by_region", year), lambda: _by_region(year))
+
+
+def _by_region(year: int | None) -> dict[str, dict[int, Figure]]:
     result = _figures(_grouped(Municipality.region_code, year=year), hidden_counts=False)
     _add_adoptions(result, {k: v for k, v in adopted_jobs_by(Municipality.region_code).items()
                             if year is None or k[1] == year})

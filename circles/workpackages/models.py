@@ -177,7 +177,7 @@ package_sectors = sa.Table(
     "workpackage_sectors",
     db.metadata,
     sa.Column("package_id", sa.ForeignKey("workpackages.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("sector_code", sa.ForeignKey("sectors.code"), primary_key=True),
+    sa.Column("sector_code", sa.ForeignKey("sectors.code"), primary_key=True, index=True),
 )
 package_instruments = sa.Table(
     "workpackage_instruments",

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from functools import partial
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from circles.accounts.models import Organisation, User
-from circles.core import audit, revisions, search
+from circles.core import audit, cache, revisions, search
 from circles.core.db import db, utcnow
 from circles.core.text import slugify
 from circles.groups.models import Circle, Membership, MembershipState, Visibility
@@ -321,6 +322,23 @@ class Listing:
     uptake: dict
 
 
+#: The facet counts of a search (all the matching packages the reader may see, counted six ways: most of the
+#: search's time at tens of thousands of packages) are kept for a short while per reader, words and filters
+#: (circles.core.cache): cleared when this process changes a package or a membership, at most CACHE_SECONDS old
+#: otherwise. The listing itself is always fresh.
+FACET_CACHE = "package_facets"
+cache.watch(FACET_CACHE, "workpackages", "workpackage_sectors", "workpackage_instruments", "memberships",
+            "organisations", "circles")
+
+
+def _reader_key(user):
+    """Who sees the same packages: every anonymous reader alike; a logged-in reader on their own (circle-only
+    packages depend on their memberships)."""
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    return ("user", user.id, user.role)
+
+
 def search_packages(user, query: str, args, *, per_page: int = 20) -> Listing:
     """Published packages the user may read, matching the words (all of them, as prefixes, accents
     folded) and the facets, best match first (newest first without words). A fixed number of queries."""
@@ -335,7 +353,10 @@ def search_packages(user, query: str, args, *, per_page: int = 20) -> Listing:
         m = matched.subquery()
         base = base.join(m, m.c.doc_id == WorkPackage.id)
         order = [m.c.rank.desc(), *order]
-    states = facet_lib.facet_states(PACKAGE_FACETS, base, WorkPackage.id, selection)
+    key = (_reader_key(user), str(get_locale()), tuple(search.words(query)),
+           tuple(sorted((name, tuple(values)) for name, values in selection.items())))
+    states = cache.cached(FACET_CACHE, key,
+                          lambda: facet_lib.facet_states(PACKAGE_FACETS, base, WorkPackage.id, selection))
     rows = base.where(*facet_lib.conditions(PACKAGE_FACETS, selection)).order_by(*order).options(
         selectinload(WorkPackage.sectors), selectinload(WorkPackage.organisation),
         selectinload(WorkPackage.instrument_rows))

@@ -358,3 +358,19 @@ def test_the_edit_form_shows_the_circles_sectors_and_regions_ticked(client, logi
     pairs = {(a or c, b or d) for a, b, c, d in ticked}
     assert {("sectors", "po"), ("sectors", "vo"), ("regions", "AM05")} <= pairs
     assert re.search(r'<option[^>]*selected[^>]*value="public"|<option[^>]*value="public"[^>]*selected', html)
+
+
+def test_the_circle_list_comes_in_pages_of_fifty_and_keeps_the_filters(client, create_circle):
+    for i in range(53):
+        create_circle(f"Cirkel {i:02d}", sectors=["vo"], visibility="public")
+    create_circle("Gemeentecirkel", sectors=["gemeenten"], visibility="public")
+    names = lambda html: re.findall(r'card__title[^>]*><a[^>]*>([^<]+)<', html)  # noqa: E731
+    first = client.get("/leercirkels?sector=vo").get_data(as_text=True)
+    assert names(first) == [f"Cirkel {i:02d}" for i in range(50)]
+    assert "53 leercirkels gevonden" in first and "Pagina 1 van 2" in first
+    next_link = re.search(r'<a href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert "sector=vo" in next_link
+    second = client.get(next_link).get_data(as_text=True)
+    assert names(second) == ["Cirkel 50", "Cirkel 51", "Cirkel 52"]
+    # a page past the end shows the last page, not an empty list
+    assert names(client.get("/leercirkels?sector=vo&page=99").get_data(as_text=True)) == names(second)

@@ -214,6 +214,17 @@ def test_hidden_figures_count_in_a_sector_total_of_five_with_at_least_three_hidd
     assert [r[5] for r in circle_rows[1:]].count("cijfers verborgen") == 3
 
 
+def test_the_national_figures_change_as_soon_as_a_coordinator_records_new_ones(client, create_org, create_user,
+                                                                              report):
+    org = create_org("Waterschap Noord", sector="waterschappen")
+    user = create_user(org=org)
+    report(org, user, LAST_YEAR, target=10, realised=4)
+    before = table(page(client, "/voortgang"), "national-table")
+    assert before[1][2] == "4"
+    report(org, user, LAST_YEAR, target=10, realised=7)
+    assert table(page(client, "/voortgang"), "national-table")[1][2] == "7"
+
+
 # --- charts, tables and CSV files ---------------------------------------------------------------------
 
 def test_charts_tables_and_csv_files_carry_the_same_numbers(client, create_org, create_user, create_circle,
