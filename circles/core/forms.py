@@ -176,6 +176,9 @@ class NumberField(Field):
         self.raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
         if not self.raw:
+            # only spaces or line breaks: no input, so InputRequired gives its message (it looks at raw_data,
+            # where "\r" would count as typed, and the view would get None for a required number)
+            self.raw_data = []
             return
         text = self.raw.replace(" ", "").replace("€", "")
         # "1.500" is fifteen hundred euros and "1.234,5" twelve hundred and more jobs (Dutch thousands, as the

@@ -53,6 +53,17 @@ def test_a_number_with_hundreds_of_digits_is_refused_with_a_message(app, client,
     assert "Vul een aantal dagen in, van 0 tot en met 30." in response.get_data(as_text=True)
 
 
+def test_a_required_number_of_only_a_line_break_is_refused_with_a_message(app, client, auth):
+    """"\r" counted as typed for InputRequired, and the view got no number: a 500 on PostgreSQL's run."""
+    world = make_world()
+    auth.login(world.account(Role.COORDINATOR).email)
+    url = ROUTES["meetings.settings"].url("meetings.settings", world)
+    for blank in ("\r", " \n\t "):
+        response = client.post(url, data={"reminder_days": blank, "csrf_token": _token(client, url)})
+        assert response.status_code == 422
+        assert "Vul een aantal dagen in, van 0 tot en met 30." in response.get_data(as_text=True)
+
+
 def test_a_control_character_in_a_task_line_is_refused_with_a_message(app, client, auth):
     """The check covered the top-level fields only: a NUL in a task line was stored (SQLite) or a 500
     (PostgreSQL refuses NUL in text)."""
