@@ -33,6 +33,7 @@ def _button_form() -> EmptyForm:
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RecordIdConverter  # before any blueprint adds its routes
     db.init_app(app)
+    _forgiving_session_teardown(app)
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -60,6 +61,25 @@ def init_app(app: Flask) -> None:
                                   render_slots=render_slots)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(revisions.note_text, "revision_note")
+
+
+def _forgiving_session_teardown(app: Flask) -> None:
+    """Close each request's session, forgiving a connection that died with the database.
+
+    Flask-SQLAlchemy closes the session when the request ends. When PostgreSQL went away during the request (a
+    restart), closing the dead connection raises after the response (the 503 page) was made, where no error
+    handler sees it, and the reader got the server's bare 500 page instead. The pool has already dropped that
+    connection; the next request gets a new one.
+    """
+    app.teardown_appcontext_funcs[:] = [f for f in app.teardown_appcontext_funcs if f != db._teardown_session]
+
+    @app.teardown_appcontext
+    def remove_session(_exc):
+        try:
+            db.session.remove()
+        except sa.exc.SQLAlchemyError as error:
+            app.logger.warning("closing the session failed, the database went away: %s", error)
+            db.session.registry.clear()  # remove() stops before this when close() raises
 
 
 def _migrations_dir() -> str:

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from circles.core import cache
 from circles.core.db import db
 from circles.groups.models import Circle
-from tests.groups.conftest import create_circle  # noqa: F401  (fixture)
 
 cache.watch("test_circle_count", "circles")
 

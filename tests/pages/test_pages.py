@@ -119,6 +119,23 @@ def test_a_logged_in_reader_gets_the_503_page_while_the_database_is_down(app, cl
     assert "Tijdelijk niet beschikbaar" in response.get_data(as_text=True)
 
 
+def test_a_connection_that_died_during_the_request_does_not_turn_the_page_into_a_bare_500(app, client,
+                                                                                         monkeypatch):
+    """PostgreSQL restarted during a request: closing the session's dead connection afterwards raised where no
+    error handler sees it, and gunicorn answered its own bare 500 (found by `make stress`)."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    def dead_connection(self):
+        raise sa.exc.OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+
+    monkeypatch.setattr(Session, "close", dead_connection)
+    response = client.get("/werkpakketten")
+    monkeypatch.undo()
+    assert response.status_code == 200 and "Werkpakketten" in response.get_data(as_text=True)
+    assert client.get("/werkpakketten").status_code == 200  # the next request gets a new session
+
+
 def test_two_writes_of_the_same_thing_at_once_give_a_409_page_not_a_500(app, client, create_user):
     """A double click that got past the checks: the database's unique constraint refuses the second row, and the
     reader gets the conflict page (nothing half-written stays behind)."""
