@@ -2,6 +2,10 @@
 
 The circles feature renders ``{{ render_slots('circle_page', circle=circle) }}``; the meetings feature
 registers ``slots.register('circle_page', fn)`` where ``fn(**context)`` returns Markup (or '').
+
+A slot shown once per item of a list (a circle card) may also register ``prepare(items)``: the view calls
+``slots.prepare('circle_card', circles)`` before rendering, so the feature loads what it shows for exactly
+those items in one query, instead of for every item on the platform.
 """
 
 from collections import defaultdict
@@ -10,13 +14,23 @@ from collections.abc import Callable
 from markupsafe import Markup
 
 _slots: dict[str, list[tuple[int, Callable[..., Markup | str]]]] = defaultdict(list)
+_preparers: dict[str, list[Callable[[list], None]]] = defaultdict(list)
 
 
-def register(name: str, fn: Callable[..., Markup | str], order: int = 50) -> None:
+def register(name: str, fn: Callable[..., Markup | str], order: int = 50,
+             prepare: Callable[[list], None] | None = None) -> None:
     """Add ``fn`` to the slot; lower ``order`` renders first (import order must not decide the page)."""
     if all(existing is not fn for _order, existing in _slots[name]):
         _slots[name].append((order, fn))
         _slots[name].sort(key=lambda item: item[0])
+    if prepare is not None and prepare not in _preparers[name]:
+        _preparers[name].append(prepare)
+
+
+def prepare(name: str, items: list) -> None:
+    """Tell the slot's features which items the page will show (see the module's docstring)."""
+    for fn in _preparers[name]:
+        fn(items)
 
 
 def render_slots(name: str, **context) -> Markup:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import aliased, joinedload
 
 from circles.accounts.models import Organisation, User
+from circles.core import slots
 from circles.core.db import db, utcnow
 from circles.core.models import AuditEntry
 from circles.core.permissions import can, require
@@ -95,6 +96,7 @@ def index():
     circles = page.items
     counts = services.member_counts([c.id for c in circles])
     mine = services.memberships_by_circle(current_user)
+    slots.prepare("circle_card", circles)
     groups = [(s, [c for c in circles if s in c.sectors]) for s in sectors if not sector or s.code == sector]
     asked_region = "mijn" if request.args.get("regio") == "mijn" else region
     page_filters = {k: v for k, v in (("sector", sector), ("regio", asked_region), ("q", q)) if v}
@@ -112,6 +114,7 @@ def sector(code: str):
         sa.select(Organisation).where(Organisation.sector_code == code)
         .options(joinedload(Organisation.municipality).joinedload(Municipality.region)).order_by(Organisation.name)
     ).all()
+    slots.prepare("circle_card", circles)
     return render_template("groups/sector.html", sector=sector, circles=circles, organisations=organisations,
                            counts=services.member_counts([c.id for c in circles]))
 

@@ -425,11 +425,12 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1))
 
 
-def next_meeting_starts() -> dict[int, datetime]:
-    """Circle id -> start of its next meeting (not cancelled), for every circle, in one query; cached
-    for the request so a list of circle cards does not ask once per card."""
+def next_meeting_starts(circle_ids: list[int] | None = None) -> dict[int, datetime]:
+    """Circle id -> start of its next meeting (not cancelled), in one query: for ``circle_ids`` (the circles a
+    page shows; then kept for the request, so their cards do not ask once per card), or for every circle when
+    the page did not say which (then also kept)."""
     cache_key = "meetings_next_by_circle"
-    if has_app_context() and cache_key in g:
+    if circle_ids is None and has_app_context() and cache_key in g:
         return g.get(cache_key)
     now = utcnow()
     own = (sa.select(Meeting.circle_id.label("circle_id"), Meeting.starts_at.label("starts_at"))
@@ -437,6 +438,9 @@ def next_meeting_starts() -> dict[int, datetime]:
     invited = (sa.select(meeting_circles.c.circle_id.label("circle_id"), Meeting.starts_at.label("starts_at"))
                .join(Meeting, Meeting.id == meeting_circles.c.meeting_id)
                .where(Meeting.starts_at >= now, Meeting.cancelled_at.is_(None)))
+    if circle_ids is not None:
+        own = own.where(Meeting.circle_id.in_(circle_ids))
+        invited = invited.where(meeting_circles.c.circle_id.in_(circle_ids))
     both = sa.union_all(own, invited).subquery()
     rows = db.session.execute(sa.select(both.c.circle_id, sa.type_coerce(sa.func.min(both.c.starts_at), UTCDateTime))
                               .group_by(both.c.circle_id)).all()

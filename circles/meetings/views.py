@@ -246,8 +246,8 @@ def circle_page_slot(circle: Circle) -> Markup:
 
 
 def circle_card_slot(circle: Circle) -> Markup:
-    """A circle card: the date of the next meeting. The starts of all circles are loaded in one
-    query on the first card and kept for the request, so a list of 50 cards costs one query too."""
+    """A circle card: the date of the next meeting. The starts of the page's circles were loaded in one query
+    (``prepare_circle_cards``; without it, those of all circles on the first card), so 50 cards cost one."""
     starts_at = services.next_meeting_starts().get(circle.id)
     if starts_at is None:
         return Markup("")
@@ -262,7 +262,12 @@ def home_slot() -> Markup:
 
 
 slots.register("circle_page", circle_page_slot, order=20)
-slots.register("circle_card", circle_card_slot, order=20)
+def prepare_circle_cards(circles: list[Circle]) -> None:
+    """The next meeting of exactly the circles a list shows: one query that does not grow with the platform."""
+    services.next_meeting_starts([c.id for c in circles])
+
+
+slots.register("circle_card", circle_card_slot, order=20, prepare=prepare_circle_cards)
 slots.register("home", home_slot, order=20)
 
 
