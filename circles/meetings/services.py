@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from dateutil import rrule
-from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
@@ -426,12 +425,8 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 
 def next_meeting_starts(circle_ids: list[int] | None = None) -> dict[int, datetime]:
-    """Circle id -> start of its next meeting (not cancelled), in one query: for ``circle_ids`` (the circles a
-    page shows; then kept for the request, so their cards do not ask once per card), or for every circle when
-    the page did not say which (then also kept)."""
-    cache_key = "meetings_next_by_circle"
-    if circle_ids is None and has_app_context() and cache_key in g:
-        return g.get(cache_key)
+    """Circle id -> start of its next meeting (not cancelled), in one query: of ``circle_ids`` (the circles a
+    page shows), or of every circle."""
     now = utcnow()
     own = (sa.select(Meeting.circle_id.label("circle_id"), Meeting.starts_at.label("starts_at"))
            .where(Meeting.circle_id.is_not(None), Meeting.starts_at >= now, Meeting.cancelled_at.is_(None)))
@@ -444,10 +439,7 @@ def next_meeting_starts(circle_ids: list[int] | None = None) -> dict[int, dateti
     both = sa.union_all(own, invited).subquery()
     rows = db.session.execute(sa.select(both.c.circle_id, sa.type_coerce(sa.func.min(both.c.starts_at), UTCDateTime))
                               .group_by(both.c.circle_id)).all()
-    result = dict(rows)
-    if has_app_context():
-        setattr(g, cache_key, result)
-    return result
+    return dict(rows)
 
 
 def upcoming_for_user(user, limit: int = 5) -> list[Meeting]:

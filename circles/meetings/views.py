@@ -3,7 +3,7 @@ editing and cancelling; and the meetings parts of the circle page, circle cards 
 Each view: load (404), authorise (403), validate, call one service, commit, flash, redirect."""
 
 import sqlalchemy as sa
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -245,10 +245,16 @@ def circle_page_slot(circle: Circle) -> Markup:
                                   may_create=can(current_user, "meeting.create", circle)))
 
 
+#: g key: circle id -> start of its next meeting, for the circle cards of this request.
+CARD_STARTS = "meetings_card_starts"
+
+
 def circle_card_slot(circle: Circle) -> Markup:
-    """A circle card: the date of the next meeting. The starts of the page's circles were loaded in one query
-    (``prepare_circle_cards``; without it, those of all circles on the first card), so 50 cards cost one."""
-    starts_at = services.next_meeting_starts().get(circle.id)
+    """A circle card: the date of the next meeting. The view said which circles it shows
+    (``prepare_circle_cards``), so 50 cards cost one query; without that, the first card loads them all."""
+    if CARD_STARTS not in g:
+        setattr(g, CARD_STARTS, services.next_meeting_starts())
+    starts_at = g.get(CARD_STARTS).get(circle.id)
     if starts_at is None:
         return Markup("")
     return Markup(render_template("meetings/_m1_circle_card.html", starts_at=starts_at))
@@ -264,7 +270,7 @@ def home_slot() -> Markup:
 slots.register("circle_page", circle_page_slot, order=20)
 def prepare_circle_cards(circles: list[Circle]) -> None:
     """The next meeting of exactly the circles a list shows: one query that does not grow with the platform."""
-    services.next_meeting_starts([c.id for c in circles])
+    setattr(g, CARD_STARTS, services.next_meeting_starts([c.id for c in circles]))
 
 
 slots.register("circle_card", circle_card_slot, order=20, prepare=prepare_circle_cards)

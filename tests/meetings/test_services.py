@@ -249,6 +249,11 @@ def test_loaders(create_meeting, create_circle, create_user, add_member):
     assert services.previous_meeting(past) == older
     assert services.previous_meeting(older) is None
     assert services.next_meeting_starts()[circle.id] == regional.starts_at
+    elsewhere = create_circle("Elders")
+    create_meeting(elsewhere, start=now + timedelta(days=3), title="Elders")
+    # a page of cards asks for its own circles only: the answer does not grow with the platform
+    assert services.next_meeting_starts([circle.id]) == {circle.id: regional.starts_at}
+    assert set(services.next_meeting_starts()) == {circle.id, elsewhere.id}
     member = create_user()
     add_member(circle, member)
     assert [m.title for m in services.upcoming_for_user(member, 5)] == ["Regio", "Over 5", "Over 10", "Over 20",
