@@ -1045,7 +1045,10 @@ def test_every_payload_as_the_name_of_a_circle(app, inspector, create_user):
             "name": payload, "description": "Over werk.", "sectors": ["gemeenten"], "regions": ["AM13"],
             "visibility": "public", "join_policy": "open"})
     everything = list(range(1, len(PAYLOADS) + 1))
-    inspector.visit(None, "/leercirkels", texts=everything)
+    # The list shows fifty circles a page (the same card as the sector page, where all of them must show).
+    inspector.visit(None, "/leercirkels")
+    inspector.visit(None, "/leercirkels?page=2")
+    inspector.visit(None, "/sectoren/gemeenten", texts=everything)
     inspector.visit(coordinator, "/", texts=everything)
     inspector.visit(coordinator, "/sectoren/gemeenten", texts=everything)
     inspector.visit(coordinator, "/bijeenkomsten/nieuw-regionaal", texts=everything)
