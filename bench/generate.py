@@ -28,6 +28,7 @@ import time
 
 import sqlalchemy as sa
 
+from bench.progress import record_rows
 from bench.search import PASSWORD, database_uri, fill, fresh_schema, make_app
 
 #: Per unit of scale.
@@ -275,20 +276,7 @@ def progress(rng: random.Random, ids: range, now: dt.datetime) -> None:
     """Six years of figures per organisation (a third with quarter records, one in twenty corrected)."""
     rows = []
     for n in ids:
-        base = rng.randint(1, 60)
-        for year in range(now.year - YEARS, now.year):
-            target = base + rng.randint(0, 8)
-            rows.append({"organisation_id": n, "year": year, "quarter": None, "target": target * 10,
-                         "realised": int(target * rng.uniform(0.5, 1.1) * 10), "source": "own_count", "note": "",
-                         "recorded_at": now})
-            if n % 3 == 0:
-                for quarter in (1, 2, 3):
-                    rows.append({"organisation_id": n, "year": year, "quarter": quarter, "target": None,
-                                 "realised": int(target * quarter * 0.2 * 10), "source": "own_count", "note": "",
-                                 "recorded_at": now})
-            if n % 20 == 0:
-                rows.append({"organisation_id": n, "year": year, "quarter": None, "target": None,
-                             "realised": target * 10, "source": "uwv", "note": "correctie", "recorded_at": now})
+        rows += record_rows(rng, n, range(now.year - YEARS, now.year), now, base=rng.randint(1, 60), spread=8)
     # raw tenths: the bulk insert bypasses the Jobs type on purpose (it is what the column stores)
     insert(sa.table("progress_records", *(sa.column(c) for c in rows[0])), rows)
 

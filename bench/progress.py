@@ -41,6 +41,26 @@ SECTORS = ["gemeenten", "po", "vo", "mbo", "hbo", "wo", "umc", "rijk", "provinci
            "politie"]
 
 
+def record_rows(rng: random.Random, n: int, years: range, now, *, base: int, spread: int) -> list[dict]:
+    """Organisation ``n``'s progress records for ``years``, as raw rows (tenths of jobs, what the column
+    stores): a yearly record each year, quarter records for one in three, a UWV correction for one in twenty."""
+    rows = []
+    for year in years:
+        target = base + rng.randint(0, spread)
+        rows.append({"organisation_id": n, "year": year, "quarter": None, "target": target * 10,
+                     "realised": int(target * rng.uniform(0.5, 1.1) * 10), "source": "own_count", "note": "",
+                     "recorded_at": now})
+        if n % 3 == 0:
+            for quarter in (1, 2, 3):
+                rows.append({"organisation_id": n, "year": year, "quarter": quarter, "target": None,
+                             "realised": int(target * quarter * 0.2 * 10), "source": "own_count", "note": "",
+                             "recorded_at": now})
+        if n % 20 == 0:
+            rows.append({"organisation_id": n, "year": year, "quarter": None, "target": None,
+                         "realised": target * 10, "source": "uwv", "note": "correctie", "recorded_at": now})
+    return rows
+
+
 def generate(app, rng: random.Random, first: int, last: int, years: int, world: dict) -> None:
     """Organisations ``first``..``last`` with their records and settings, in bulk (SQLAlchemy Core)."""
     from circles.accounts.models import Organisation
@@ -59,20 +79,7 @@ def generate(app, rng: random.Random, first: int, last: int, years: int, world: 
                          "website": "", "created_at": now})
             if n % 10 == 0:
                 settings.append({"organisation_id": n, "hidden": True, "recorders": "coordinators", "updated_at": now})
-            base = rng.randint(5, 200)
-            for year in range(this_year - years, this_year):
-                target = base + rng.randint(0, 20)
-                rows.append({"organisation_id": n, "year": year, "quarter": None, "target": target * 10,
-                             "realised": int(target * rng.uniform(0.5, 1.1) * 10), "source": "own_count", "note": "",
-                             "recorded_at": now})
-                if n % 3 == 0:
-                    for quarter in (1, 2, 3):
-                        rows.append({"organisation_id": n, "year": year, "quarter": quarter, "target": None,
-                                     "realised": int(target * quarter * 0.2 * 10), "source": "own_count",
-                                     "note": "", "recorded_at": now})
-                if n % 20 == 0:
-                    rows.append({"organisation_id": n, "year": year, "quarter": None, "target": None,
-                                 "realised": target * 10, "source": "uwv", "note": "correctie", "recorded_at": now})
+            rows += record_rows(rng, n, range(this_year - years, this_year), now, base=rng.randint(5, 200), spread=20)
         db.session.execute(sa.insert(Organisation.__table__), orgs)
         if settings:
             db.session.execute(sa.insert(ProgressSettings.__table__), settings)

@@ -4,6 +4,7 @@ the page, as a browser would."""
 
 import asyncio
 import collections
+import contextlib
 import contextvars
 import email
 import email.policy
@@ -253,6 +254,14 @@ def app(template_database, tmp_path, smtp_server):
         uri = f"sqlite:///{path}"
     app = create_app({**_config(uri, smtp_server.port), "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     app.test_client_class = IsolatedClient
+    with in_context_then_emptied(app):
+        yield app
+
+
+@contextlib.contextmanager
+def in_context_then_emptied(app):
+    """The test runs in the app's context; afterwards its PostgreSQL tables are emptied (one database per
+    worker, shared by its tests; a SQLite file is thrown away with tmp_path) and its connections closed."""
     with app.app_context():
         yield app
         db.session.remove()

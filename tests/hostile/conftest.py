@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from circles import create_app
 from circles.accounts.models import User
 from circles.core.db import db
-from tests.conftest import PG_URL, IsolatedClient, _config, _reference_tables
+from tests.conftest import PG_URL, IsolatedClient, _config, in_context_then_emptied
 from tests.routes import World, make_world
 
 
@@ -55,15 +55,8 @@ def fuzz_app(template_database, world_database, tmp_path, smtp_server):
             shutil.copytree(world_uploads, uploads)
         uri = f"sqlite:///{tmp_path / 'circles.db'}"
     app = _app(uri, smtp_server.port, str(uploads))
-    with app.app_context():
+    with in_context_then_emptied(app):
         yield app
-        db.session.remove()
-        if PG_URL:
-            tables = [t.name for t in db.metadata.sorted_tables if t.name not in _reference_tables()]
-            tables.append("search_documents")  # circles.core.search: not a db.metadata table
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -12,12 +12,19 @@ These tests use the rate-limited ``app`` (tests/conftest.py), not the fuzzers' a
 import shutil
 
 import pytest
-import sqlalchemy as sa
 
 from circles import create_app
 from circles.accounts.models import User
 from circles.core.db import db
-from tests.conftest import PASSWORD, PG_URL, IsolatedClient, _config, _reference_tables, csrf_token_from, post_form
+from tests.conftest import (
+    PASSWORD,
+    PG_URL,
+    IsolatedClient,
+    _config,
+    csrf_token_from,
+    in_context_then_emptied,
+    post_form,
+)
 
 
 def _make_app(template_database, tmp_path, smtp_server, **config):
@@ -29,15 +36,8 @@ def _make_app(template_database, tmp_path, smtp_server, **config):
     app = create_app({**_config(uri, smtp_server.port), "UPLOAD_FOLDER": str(tmp_path / "uploads"),
                       "RATELIMIT_ENABLED": True, **config})
     app.test_client_class = IsolatedClient
-    with app.app_context():
+    with in_context_then_emptied(app):
         yield app
-        db.session.remove()
-        if PG_URL:
-            tables = [t.name for t in db.metadata.sorted_tables if t.name not in _reference_tables()]
-            tables.append("search_documents")
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
 
 
 @pytest.fixture
