@@ -269,6 +269,8 @@ def in_context_then_emptied(app):
             tables = [t.name for t in db.metadata.sorted_tables if t.name not in _reference_tables()]
             tables.append("search_documents")  # circles.core.search: not a db.metadata table
             with db.engine.begin() as conn:
+                # a connection the test left in a transaction holds locks the truncation waits for: fail here
+                conn.execute(sa.text("SET LOCAL lock_timeout = '60s'"))
                 conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
 

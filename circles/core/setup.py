@@ -1,5 +1,7 @@
 """Binds the extensions and the core mechanisms to an app, in one order."""
 
+import contextlib
+
 import sqlalchemy as sa
 from flask import Flask
 from flask_babel import get_locale
@@ -68,8 +70,8 @@ def _forgiving_session_teardown(app: Flask) -> None:
 
     Flask-SQLAlchemy closes the session when the request ends. When PostgreSQL went away during the request (a
     restart), closing the dead connection raises after the response (the 503 page) was made, where no error
-    handler sees it, and the reader got the server's bare 500 page instead. The pool has already dropped that
-    connection; the next request gets a new one.
+    handler sees it, and the reader got the server's bare 500 page instead. The connection is invalidated (the
+    pool throws it away instead of keeping it checked out in a transaction); the next request gets a new one.
     """
     app.teardown_appcontext_funcs[:] = [f for f in app.teardown_appcontext_funcs if f != db._teardown_session]
 
@@ -79,6 +81,9 @@ def _forgiving_session_teardown(app: Flask) -> None:
             db.session.remove()
         except sa.exc.SQLAlchemyError as error:
             app.logger.warning("closing the session failed, the database went away: %s", error)
+            # give the connection back to the pool as unusable, or it stays checked out in its transaction
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
+                db.session.registry().invalidate()
             db.session.registry.clear()  # remove() stops before this when close() raises
 
 

@@ -9,16 +9,24 @@ test process and each test gets a copy of that database file and its uploads, wh
 times; on PostgreSQL (one database, emptied after each test) it is built per test."""
 
 import dataclasses
+import os
 import shutil
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 
 from circles import create_app
 from circles.accounts.models import User
 from circles.core.db import db
 from tests.conftest import PG_URL, IsolatedClient, _config, in_context_then_emptied
 from tests.routes import World, make_world
+
+# The same inputs on every run (`make test`, CI): a failure can be replayed, and a run does not pass or fail
+# by chance. `HYPOTHESIS_PROFILE=explore` draws new inputs each run, to look further (see the README).
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def _app(uri: str, smtp_port: int, uploads: str):

@@ -129,10 +129,15 @@ def test_a_connection_that_died_during_the_request_does_not_turn_the_page_into_a
     def dead_connection(self):
         raise sa.exc.OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
 
+    from circles.core.db import db
+
     monkeypatch.setattr(Session, "close", dead_connection)
     response = client.get("/werkpakketten")
     monkeypatch.undo()
     assert response.status_code == 200 and "Werkpakketten" in response.get_data(as_text=True)
+    # the connection went back to the pool as unusable: one kept checked out in its transaction would hold
+    # its locks for the life of the process
+    assert db.engine.pool.checkedout() == 0
     assert client.get("/werkpakketten").status_code == 200  # the next request gets a new session
 
 
