@@ -37,10 +37,17 @@ class RowPage:
         return self.page + 1
 
 
-def paginate_rows(query: sa.Select, per_page: int = 50) -> RowPage:
-    """The page asked for in ``?page=`` (a bad or out-of-range number gives the nearest page)."""
+def count_rows(query: sa.Select) -> int:
+    """How many rows ``query`` gives."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+
+
+def paginate_rows(query: sa.Select, per_page: int = 50, *, total: int | None = None) -> RowPage:
+    """The page asked for in ``?page=`` (a bad or out-of-range number gives the nearest page). ``total``: the
+    number of rows when the caller already knows it (from a cache), which saves counting them again."""
     page = request.args.get("page", 1, type=int) or 1
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    if total is None:
+        total = count_rows(query)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()

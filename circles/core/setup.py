@@ -34,6 +34,7 @@ def _button_form() -> EmptyForm:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RecordIdConverter  # before any blueprint adds its routes
+    _tune_postgresql(app)
     db.init_app(app)
     _forgiving_session_teardown(app)
     _tune_sqlite(app)
@@ -91,6 +92,17 @@ def _migrations_dir() -> str:
     from pathlib import Path
 
     return str(Path(__file__).resolve().parents[1] / "migrations")
+
+
+def _tune_postgresql(app: Flask) -> None:
+    """No JIT compilation: PostgreSQL's cost estimate for a listing of tens of thousands of rows passes the
+    JIT threshold, and compiling then costs 10-15 ms per query, more than the query itself (bench.pages)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})  # a copy: the default is shared
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
 
 
 def _tune_sqlite(app: Flask) -> None:

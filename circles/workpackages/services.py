@@ -323,9 +323,9 @@ class Listing:
 
 
 #: The facet counts of a search (all the matching packages the reader may see, counted six ways: most of the
-#: search's time at tens of thousands of packages) are kept for a short while per reader, words and filters
-#: (circles.core.cache): cleared when this process changes a package or a membership, at most CACHE_SECONDS old
-#: otherwise. The listing itself is always fresh.
+#: search's time at tens of thousands of packages) and the number of results are kept for a short while per
+#: reader, words and filters (circles.core.cache): cleared when this process changes a package or a membership,
+#: at most CACHE_SECONDS old otherwise. The listing itself is always fresh.
 FACET_CACHE = "package_facets"
 cache.watch(FACET_CACHE, "workpackages", "workpackage_sectors", "workpackage_instruments", "memberships",
             "organisations", "circles")
@@ -342,7 +342,7 @@ def _reader_key(user):
 def search_packages(user, query: str, args, *, per_page: int = 20) -> Listing:
     """Published packages the user may read, matching the words (all of them, as prefixes, accents
     folded) and the facets, best match first (newest first without words). A fixed number of queries."""
-    from circles.core.paging import paginate_rows
+    from circles.core.paging import count_rows, paginate_rows
 
     query = (query or "").strip()[:MAX_QUERY]
     selection = facet_lib.read_selection(PACKAGE_FACETS, args)
@@ -355,12 +355,13 @@ def search_packages(user, query: str, args, *, per_page: int = 20) -> Listing:
         order = [m.c.rank.desc(), *order]
     key = (_reader_key(user), str(get_locale()), tuple(search.words(query)),
            tuple(sorted((name, tuple(values)) for name, values in selection.items())))
-    states = cache.cached(FACET_CACHE, key,
-                          lambda: facet_lib.facet_states(PACKAGE_FACETS, base, WorkPackage.id, selection))
-    rows = base.where(*facet_lib.conditions(PACKAGE_FACETS, selection)).order_by(*order).options(
+    chosen = base.where(*facet_lib.conditions(PACKAGE_FACETS, selection))
+    states, total = cache.cached(FACET_CACHE, key, lambda: (
+        facet_lib.facet_states(PACKAGE_FACETS, base, WorkPackage.id, selection), count_rows(chosen)))
+    rows = chosen.order_by(*order).options(
         selectinload(WorkPackage.sectors), selectinload(WorkPackage.organisation),
         selectinload(WorkPackage.instrument_rows))
-    page = paginate_rows(rows, per_page=per_page)
+    page = paginate_rows(rows, per_page=per_page, total=total)
     page.items = [row[0] for row in page.items]
     return Listing(page=page, facets=states, query=query, selection=selection,
                    uptake=uptake([p.id for p in page.items]))

@@ -385,6 +385,20 @@ def test_facets_combine_count_and_live_in_the_url(client, library):
     assert set(_titles(client, "/werkpakketten?regio=AM02")) <= {"Assistent-conciërge", "Onderwijsassistent"}
 
 
+def test_the_number_of_packages_found_follows_a_new_package_at_once(client, library, make_package):
+    """The number of results is kept with the facet counts (core.cache): a package published in the meantime
+    is counted on the next visit, in the total as in the facets."""
+    assert "3 werkpakketten" in client.get("/werkpakketten").get_data(as_text=True)
+    assert "2 werkpakketten gevonden" in client.get("/werkpakketten?q=concierge").get_data(as_text=True)
+    north = library[0].organisation  # an organisation that exists: only the package itself is new
+    services.index_package(make_package(title="Conciërge-assistent bibliotheek", organisation=north))
+    db.session.commit()
+    assert "4 werkpakketten" in client.get("/werkpakketten").get_data(as_text=True)
+    page = client.get("/werkpakketten?q=concierge").get_data(as_text=True)
+    assert "3 werkpakketten gevonden" in page
+    assert "Conciërge-assistent bibliotheek" in page
+
+
 @pytest.mark.parametrize("query", ["page=-1", "page=abc", "page=99999", "sector=bestaat-niet", "uren=veel",
                                    "q=" + "x" * 5000, "q=%22%27%29%28*", "q=NEAR(a+b)", "regio=AM99&niveau=<b>"])
 def test_bad_parameters_never_break_the_library(client, library, query):
