@@ -13,7 +13,7 @@ from circles.core.db import db
 from circles.core.permissions import can, require
 from circles.core.views import form_page
 from circles.groups import services as circle_services
-from circles.groups.models import Circle
+from circles.groups.models import Circle, CircleStatus
 from circles.groups.views import load_circle
 from circles.meetings import bp, queries, services
 from circles.meetings.forms import (
@@ -60,7 +60,7 @@ def _warn_overlaps(meetings: list[Meeting]) -> None:
 def index():
     """Meetings the reader may see: upcoming first, or past ones; filter by region, sector, circle, kind."""
     regions, sectors = regions_by_name(), sectors_in_order()
-    circles = circle_services.list_circles(current_user, include_archived=True, with_groups=False)
+    choices = circle_services.circle_choices(current_user)
     args = {k: request.args.get(k, "", type=str).strip()[:120] for k in ("regio", "sector", "leercirkel", "soort")}
     past = request.args.get("wanneer", "", type=str) == "voorbij"
     notices = []
@@ -70,7 +70,8 @@ def index():
     if args["sector"] and args["sector"] not in {s.code for s in sectors}:
         notices.append(_("De gekozen sector bestaat niet; er is niet op sector gefilterd."))
         args["sector"] = ""
-    circle = next((c for c in circles if c.slug == args["leercirkel"]), None) if args["leercirkel"] else None
+    chosen = next((c for c in choices if c.slug == args["leercirkel"]), None) if args["leercirkel"] else None
+    circle = db.session.get(Circle, chosen.id) if chosen else None
     if args["leercirkel"] and circle is None:
         notices.append(_("De gekozen leercirkel bestaat niet of is niet zichtbaar; er is niet op leercirkel "
                          "gefilterd."))
@@ -89,7 +90,8 @@ def index():
         filters["wanneer"] = "voorbij"
     return render_template("meetings/index.html", page=page, past=past, args=args, filters=filters,
                            base_filters=base_filters, notices=notices,
-                           regions=regions, sectors=sectors, circles=[c for c in circles if c.is_active or c is circle],
+                           regions=regions, sectors=sectors,
+                           circles=[c for c in choices if c.status == CircleStatus.ACTIVE or c is chosen],
                            kind_labels=MEETING_KIND_LABELS)
 
 

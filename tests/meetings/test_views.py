@@ -1,5 +1,6 @@
 """Meeting pages: scheduling, series, editing, cancelling, the list, the meeting page, slots and who may do what."""
 
+import re
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -346,6 +347,27 @@ def test_list_upcoming_past_and_filters(client, login_as, create_circle, create_
         assert titles(query) == {"Eerst", "Later", "Webinar hbo", "Regio"}
     for page in ("0", "-1", "abc", "999"):
         assert client.get(f"/bijeenkomsten?page={page}").status_code == 200
+
+
+def test_the_circle_filter_offers_active_circles_and_the_archived_one_chosen(client, login_as, create_circle,
+                                                                              create_meeting):
+    """Archived circles stay out of the filter's choices, but an address that names one still filters on it
+    (a bookmark from before it was archived) and shows it as chosen."""
+    login_as(Role.MEMBER)
+    active, old, other_old = create_circle("Actieve cirkel"), create_circle("Oude cirkel"), create_circle("Weg")
+    create_meeting(old, start=utcnow() - timedelta(days=40), title="Afscheid")
+    for circle in (old, other_old):
+        circle.status = "archived"
+    db.session.commit()
+
+    def options(query: str) -> list[str]:
+        page = client.get("/bijeenkomsten?" + query).get_data(as_text=True)
+        select = page[page.index('name="leercirkel"'):]
+        return re.findall(r'<option value="([^"]+)"( selected)?', select[:select.index("</select>")])
+
+    assert options("") == [(active.slug, "")]
+    assert options(f"leercirkel={old.slug}&wanneer=voorbij") == [(active.slug, ""), (old.slug, " selected")]
+    assert ">Afscheid<" in client.get(f"/bijeenkomsten?leercirkel={old.slug}&wanneer=voorbij").get_data(as_text=True)
 
 
 def test_list_pages(client, login_as, create_circle, create_meeting):
