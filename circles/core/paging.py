@@ -52,3 +52,20 @@ def paginate_rows(query: sa.Select, per_page: int = 50, *, total: int | None = N
     page = min(max(page, 1), pages)
     items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return RowPage(items=items, page=page, per_page=per_page, total=total)
+
+
+#: Far beyond any real page; keeps the offset within what a database accepts (a 30-digit ?page= is no 500).
+MAX_PAGE = 1_000_000
+
+
+def paginate_counted(query: sa.Select, per_page: int = 50) -> RowPage:
+    """Like ``paginate_rows``, with the total counted by the page's own statement (``count(*) OVER ()``): one
+    query for a page in range; past the end it falls back to counting and the nearest page. Items are the
+    query's rows without the count."""
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    rows = db.session.execute(query.add_columns(sa.func.count().over())
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    if not rows and page > 1:
+        return paginate_rows(query, per_page)
+    return RowPage(items=[tuple(row[:-1]) for row in rows], page=page, per_page=per_page,
+                   total=rows[0][-1] if rows else 0)

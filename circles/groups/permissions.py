@@ -12,7 +12,7 @@ def _logged_in(user) -> bool:
     return bool(user and user.is_authenticated)
 
 
-def _membership(user, circle):
+def membership_in(user, circle):
     """The user's membership of the circle, looked up once per request however often a page asks."""
     if not _logged_in(user):
         return None
@@ -25,13 +25,19 @@ def _membership(user, circle):
     return cache[key]
 
 
+def remember_membership(user, circle, membership) -> None:
+    """Tell the request's lookup what a page already loaded with the circle (one query fewer)."""
+    if _logged_in(user) and has_request_context():
+        g.setdefault("circle_memberships", {})[(user.id, circle.id)] = membership
+
+
 def is_member(user, circle) -> bool:
-    membership = _membership(user, circle)
+    membership = membership_in(user, circle)
     return membership is not None and membership.is_active
 
 
 def is_coordinator(user, circle) -> bool:
-    membership = _membership(user, circle)
+    membership = membership_in(user, circle)
     return membership is not None and membership.is_coordinator
 
 
@@ -59,12 +65,12 @@ def see_members(user, circle) -> bool:
 @rule("circle.join")
 def join_circle(user, circle) -> bool:
     return (_logged_in(user) and circle.is_active and view_circle(user, circle)
-            and circle.join_policy != JoinPolicy.INVITATION and _membership(user, circle) is None)
+            and circle.join_policy != JoinPolicy.INVITATION and membership_in(user, circle) is None)
 
 
 @rule("circle.leave")
 def leave_circle(user, circle) -> bool:
-    return _membership(user, circle) is not None
+    return membership_in(user, circle) is not None
 
 
 @rule("circle.edit")

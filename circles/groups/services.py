@@ -6,16 +6,18 @@ Plain functions; they never commit. Membership and role changes are written to t
 import hashlib
 import secrets
 from datetime import timedelta
+from itertools import takewhile
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from circles.accounts.models import Organisation, User
 from circles.core import audit
 from circles.core.db import db, utcnow
 from circles.core.mail import queue_mail
 from circles.core.notifications import wants
+from circles.core.paging import RowPage, paginate_counted
 from circles.core.permissions import is_admin
 from circles.core.text import slugify
 from circles.groups.models import (
@@ -146,6 +148,36 @@ def active_memberships(circle: Circle) -> list[Membership]:
         .options(selectinload(Membership.user).joinedload(User.organisation).joinedload(Organisation.sector))
         .join(User, User.id == Membership.user_id).order_by(User.name)
     ))
+
+
+#: Members on one page of a circle page (a national circle has hundreds).
+MEMBERS_PER_PAGE = 50
+
+
+def member_page(circle: Circle) -> RowPage:
+    """The active members, a page at a time (``?page=``): coordinators first, then by name, with the total.
+    One query: each member's user, organisation and sector come joined."""
+    coordinator_first = sa.case((Membership.role == CircleRole.COORDINATOR, 0), else_=1)
+    page = paginate_counted(
+        sa.select(Membership).join(User, User.id == Membership.user_id)
+        .where(Membership.circle_id == circle.id, Membership.state == MembershipState.ACTIVE)
+        .options(contains_eager(Membership.user))
+        .order_by(coordinator_first, User.name, Membership.id), per_page=MEMBERS_PER_PAGE)
+    page.items = [membership for (membership,) in page.items]
+    return page
+
+
+def coordinators_of(circle: Circle, members: RowPage) -> list[User]:
+    """The circle's coordinators. They lead the member list, so its first page holds them all unless the
+    page is nothing but coordinators; otherwise they are looked up."""
+    if members.page == 1:
+        leading = list(takewhile(lambda m: m.is_coordinator, members.items))
+        if len(leading) < len(members.items) or members.total == len(members.items):
+            return [m.user for m in leading]
+    return list(db.session.scalars(
+        sa.select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.circle_id == circle.id, Membership.state == MembershipState.ACTIVE,
+               Membership.role == CircleRole.COORDINATOR).order_by(User.name, Membership.id)))
 
 
 def pending_memberships(circle: Circle) -> list[Membership]:

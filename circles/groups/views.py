@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from circles.accounts.models import Organisation, User
 from circles.core import slots
@@ -18,14 +18,16 @@ from circles.extensions import login_manager
 from circles.groups import bp, services
 from circles.groups.forms import CircleForm, CircleRoleForm, DeclineForm, InviteForm, JoinRequestForm
 from circles.groups.models import Circle, CircleStatus, Invitation, Membership, MembershipState, Visibility
+from circles.groups.permissions import membership_in, remember_membership
 from circles.reference.models import Municipality, Sector
 from circles.reference.services import regions_by_name, sectors_in_order
 
 
-def load_circle(slug: str) -> Circle:
+def load_circle(slug: str, *, for_page: bool = False) -> Circle:
     """The circle, or 404 when it does not exist or the reader may not know it exists. A circle for
-    platform members sends an anonymous visitor to the log-in page instead."""
-    circle = db.first_or_404(sa.select(Circle).where(Circle.slug == slug))
+    platform members sends an anonymous visitor to the log-in page instead. ``for_page``: the circle page
+    loads its sectors, regions and the reader's membership in the same query."""
+    circle = _load_for_page(slug) if for_page else db.first_or_404(sa.select(Circle).where(Circle.slug == slug))
     if not current_user.is_authenticated and circle.visibility == Visibility.PLATFORM:
         abort(login_manager.unauthorized())
     require("circle.view", circle, hide=True)
@@ -39,12 +41,28 @@ def _load_membership(circle: Circle, membership_id: int) -> Membership:
     return membership
 
 
+def _load_for_page(slug: str) -> Circle:
+    query = sa.select(Circle).where(Circle.slug == slug).options(joinedload(Circle.sectors),
+                                                                 joinedload(Circle.regions))
+    if not current_user.is_authenticated:
+        return db.session.execute(query).unique().scalar_one_or_none() or abort(404)
+    mine = aliased(Membership)
+    row = db.session.execute(
+        query.add_columns(mine).outerjoin(mine, sa.and_(mine.circle_id == Circle.id,
+                                                        mine.user_id == current_user.id))
+        .options(lazyload(mine.user))).unique().one_or_none()
+    if row is None:
+        abort(404)
+    remember_membership(current_user, row[0], row[1])
+    return row[0]
+
+
 def _show_page(circle: Circle, status: int = 200):
-    memberships = services.active_memberships(circle)
+    members = services.member_page(circle)
     manager = can(current_user, "circle.manage_members", circle)
-    return render_template("groups/show.html", circle=circle, memberships=memberships,
-                           coordinators=[m.user for m in memberships if m.is_coordinator],
-                           membership=services.membership_of(current_user, circle),
+    return render_template("groups/show.html", circle=circle, members=members,
+                           coordinators=services.coordinators_of(circle, members),
+                           membership=membership_in(current_user, circle),
                            pending_count=len(services.pending_memberships(circle)) if manager else 0), status
 
 
@@ -124,7 +142,7 @@ def sector(code: str):
 @bp.route("/leercirkels/<slug>")
 def show(slug: str):
     """About, coordinators, members (for those who may see them) and what the other features add."""
-    return _show_page(load_circle(slug))
+    return _show_page(load_circle(slug, for_page=True))
 
 
 @bp.route("/leercirkels/nieuw", methods=["GET", "POST"])

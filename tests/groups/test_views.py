@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from circles.accounts.models import Role
 from circles.core.db import db
-from circles.groups.models import Circle, Invitation, Membership, MembershipState
+from circles.groups.models import Circle, CircleRole, Invitation, Membership, MembershipState
 from tests.conftest import PASSWORD, post_form
 
 
@@ -336,13 +336,14 @@ def test_circle_page_runs_a_fixed_number_of_queries(client, login_as, create_cir
         for i in range(n):
             add_member(circle, create_user(org=create_org(f"Organisatie {circle.id}-{i}-{n}")))
 
+    url = f"/leercirkels/{circle.slug}"
     add(3)
     with count_queries() as few:
-        assert client.get(f"/leercirkels/{circle.slug}").status_code == 200
-    add(27)
+        assert client.get(url).status_code == 200
+    add(57)  # more than a page of members
     with count_queries() as many:
-        assert client.get(f"/leercirkels/{circle.slug}").status_code == 200
-    assert len(few) == len(many)
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many) <= 10
 
 
 def test_the_edit_form_shows_the_circles_sectors_and_regions_ticked(client, login_as):
@@ -374,3 +375,36 @@ def test_the_circle_list_comes_in_pages_of_fifty_and_keeps_the_filters(client, c
     assert names(second) == ["Cirkel 50", "Cirkel 51", "Cirkel 52"]
     # a page past the end shows the last page, not an empty list
     assert names(client.get("/leercirkels?sector=vo&page=99").get_data(as_text=True)) == names(second)
+
+
+def test_the_circle_page_lists_members_fifty_at_a_time_with_the_coordinators_first(client, login_as, create_circle,
+                                                                                  create_user, add_member):
+    """A national circle has hundreds of members: the page shows fifty, coordinators first, then by name."""
+    viewer = login_as()
+    boss = create_user(name="Zoë Zwart", role=Role.COORDINATOR)
+    circle = create_circle("Grote kring", coordinator=boss, visibility="platform")
+    for i in range(60):
+        add_member(circle, create_user(name=f"Deelnemer {i:02d}"))
+    add_member(circle, viewer)
+    add_member(circle, create_user(name="Anna Aalders"), role=CircleRole.COORDINATOR)
+    add_member(circle, create_user(name="Bert Wachter"), state=MembershipState.PENDING)
+    names = lambda html: re.findall(r'/leden/\d+">([^<]+)</a>', html.split('id="members-title"')[1])  # noqa: E731
+
+    first = client.get(f"/leercirkels/{circle.slug}").get_data(as_text=True)
+    shown = names(first)
+    assert shown[:2] == ["Anna Aalders", "Zoë Zwart"] and shown[2:4] == ["Deelnemer 00", "Deelnemer 01"]
+    assert len(shown) == 50
+    assert "<dd>63</dd>" in first and "Pagina 1 van 2" in first and "Bert Wachter" not in first
+    coordinators = first.split('id="coordinators-title"')[1].split("</ul>")[0]
+    assert "Anna Aalders" in coordinators and "Zoë Zwart" in coordinators and "Deelnemer 00" not in coordinators
+    next_link = re.search(r'<a href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert next_link.endswith("#members-title")
+    second = client.get(next_link).get_data(as_text=True)
+    assert names(second) == [f"Deelnemer {i:02d}" for i in range(48, 60)] + [viewer.name]
+    # the coordinators section is the same on the second page
+    assert "Anna Aalders" in second.split('id="coordinators-title"')[1].split("</ul>")[0]
+    # a page past the end, a 30-digit page and a word give a page of the list, never an error
+    assert names(client.get(f"/leercirkels/{circle.slug}?page=99").get_data(as_text=True)) == names(second)
+    for bad in ("9" * 30, "abc", "-3"):
+        response = client.get(f"/leercirkels/{circle.slug}?page={bad}")
+        assert response.status_code == 200 and len(names(response.get_data(as_text=True))) in (13, 50)
