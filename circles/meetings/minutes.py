@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional, Regexp
 
@@ -313,7 +313,7 @@ def latest_published_minutes(circle: Circle) -> Minutes | None:
     return db.session.scalar(
         sa.select(Minutes).join(Meeting, Meeting.id == Minutes.meeting_id)
         .where(_circle_meetings_clause(circle), Minutes.status == "published")
-        .options(selectinload(Minutes.meeting)).order_by(Meeting.starts_at.desc()).limit(1))
+        .options(contains_eager(Minutes.meeting)).order_by(Meeting.starts_at.desc()).limit(1))
 
 
 def open_action_count(circle: Circle) -> int:

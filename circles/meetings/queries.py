@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from circles.core.db import db
 from circles.core.permissions import require
@@ -15,7 +15,7 @@ from circles.meetings.permissions import visible_meetings_clause
 def meeting_or_404(meeting_id: int) -> Meeting:
     """The meeting, or 404 when it does not exist or the reader may not know it exists. An anonymous
     reader of a meeting for logged-in members is sent to the log-in page."""
-    meeting = db.get_or_404(Meeting, meeting_id)
+    meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.circle)]) or abort(404)
     visibilities = {c.visibility for c in meeting.circles}
     if not current_user.is_authenticated and "public" not in visibilities and "platform" in visibilities:
         abort(login_manager.unauthorized())

@@ -405,10 +405,14 @@ def circle_page_slot(circle: Circle) -> Markup:
     """The circle's published packages the reader may see, and how often they were copied."""
     from circles.workpackages.permissions import visible_clause
 
-    packages = db.session.scalars(
-        sa.select(WorkPackage).where(WorkPackage.circle_id == circle.id, visible_clause(WorkPackage, current_user))
+    uptake = services.uptake_columns(WorkPackage.circle_id == circle.id, WorkPackage.status == Status.PUBLISHED)
+    rows = db.session.execute(
+        sa.select(WorkPackage, *uptake)
+        .where(WorkPackage.circle_id == circle.id, visible_clause(WorkPackage, current_user))
         .order_by(WorkPackage.published_at.desc()).limit(10)).all()
-    total = services.uptake_where(WorkPackage.circle_id == circle.id, WorkPackage.status == Status.PUBLISHED)
+    packages = [row[0] for row in rows]
+    # The circle's uptake comes with its packages; a reader who may see none of them gets no figures either.
+    total = services.Uptake.from_columns(rows[0][1:]) if rows else services.Uptake()
     return Markup(render_template("workpackages/_circle_slot.html", circle=circle, packages=packages, total=total))
 
 

@@ -440,3 +440,34 @@ def test_edit_regional_meeting(client, login_as, create_circle, create_meeting):
     db.session.refresh(meeting)
     assert meeting.title == "Regio (gewijzigd)" and meeting.kind == "regional"
     assert {c.id for c in meeting.invited_circles} == {rijnmond.id, hbo.id}
+
+
+def test_a_meeting_page_loads_in_at_most_ten_queries_however_much_it_holds(client, login_as, create_circle,
+                                                                          create_meeting, create_user, add_member,
+                                                                          count_queries):
+    """Answers, decisions and action items grow; the statements a member's page costs do not (budget: 10)."""
+    from circles.meetings.models import ActionItem, Decision, Minutes
+
+    viewer = login_as()
+    circle = create_circle("Kring met verslag")
+    add_member(circle, viewer)
+    meeting = create_meeting(circle, start=utcnow() - timedelta(days=3))
+    db.session.add(Minutes(meeting=meeting, body="Verslag", status="published", published_at=utcnow()))
+    url = f"/bijeenkomsten/{meeting.id}"
+
+    def grow(n):
+        for i in range(n):
+            person = create_user()
+            add_member(circle, person)
+            db.session.add_all([Rsvp(meeting=meeting, user=person, answer=Answer.YES),
+                                Decision(meeting=meeting, text=f"Besluit {n}-{i}"),
+                                ActionItem(meeting=meeting, text=f"Actie {n}-{i}", owner=person)])
+        db.session.commit()
+
+    grow(1)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    grow(8)
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many) <= 10

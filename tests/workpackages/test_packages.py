@@ -457,3 +457,27 @@ def test_csrf_is_required(client, login_as):
     page = client.get("/werkpakketten/nieuw").get_data(as_text=True)
     assert csrf_token_from(page)
     assert client.post("/werkpakketten/nieuw", data=_form()).status_code == 400
+
+
+def test_the_package_page_loads_in_at_most_ten_queries_however_much_it_holds(client, login_as, make_package,
+                                                                            make_case, create_user, create_org,
+                                                                            count_queries):
+    """Copies, cases, tasks and sectors grow; the statements a member's page costs do not (budget: 10)."""
+    login_as()
+    package = make_package(title="Postkamer", tasks=["Post sorteren"], sectors=["gemeenten"],
+                           instruments=["jobcoach"])
+    url = f"/werkpakketten/{package.id}-{package.slug}"
+
+    def grow(n):
+        for i in range(n):
+            services.adopt(package, create_user(org=create_org(f"Overnemer {n}-{i}")))
+            make_case(package=package)
+        db.session.commit()
+
+    grow(1)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    grow(6)
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many) <= 10
