@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from circles.accounts.models import User
 from circles.core import audit, mail
 from circles.core.db import db, utcnow
+from circles.core.models import OutgoingMail
 from circles.newsletter import services, subscriptions
 from circles.newsletter.models import Issue, IssueRendering, IssueStatus, Subscriber, SubscriberStatus
 from circles.newsletter.services import ComposeError
@@ -81,14 +82,12 @@ def finish(now: datetime | None = None) -> list[Issue]:
 
 def pending_count() -> int:
     """Rows of any issue still waiting for the worker."""
-    from circles.core.models import OutgoingMail
-
     return db.session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail).where(
         OutgoingMail.batch.like(f"{BATCH_PREFIX}%"), OutgoingMail.status == "pending")) or 0
 
 
 def retry_failed(issue: Issue, editor: User) -> int:
-    """Queue the failed rows again; their addresses are no longer treated as bouncing."""
+    """Queue the failed rows again, with a new send window; their addresses are no longer treated as bouncing."""
     services._require_status(issue, IssueStatus.SENDING, IssueStatus.SENT)
     failed = [row.to_address for row in mail.batch_rows(issue.batch, ["failed"])]
     if failed:
@@ -99,6 +98,10 @@ def retry_failed(issue: Issue, editor: User) -> int:
     if count:
         issue.status, issue.sent_at = IssueStatus.SENDING, None
         issue.send_deadline = max(issue.send_deadline or utcnow(), utcnow() + services.send_window())
+        # The rows keep the deadline they were queued with: without this, a retry after the first window
+        # would expire at once instead of being sent.
+        db.session.execute(sa.update(OutgoingMail).where(
+            OutgoingMail.batch == issue.batch, OutgoingMail.status == "pending").values(expires_at=issue.send_deadline))
         db.session.flush()
     audit.record("newsletter.retry_failed", actor=editor, obj_type="newsletter_issue", obj_id=issue.id,
                  count=count)

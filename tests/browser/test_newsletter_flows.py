@@ -2,8 +2,12 @@
 that reached a real local SMTP server; an editor composes the next issue (the draft already holds the
 newest package and the upcoming regional meeting), reorders, previews, test-sends, approves and sends;
 the worker runs as cron would; the reader's message has both parts and one-click unsubscribe headers,
-and a bare POST to that link unsubscribes. And: the composer's error state is accessible."""
+and a bare POST to that link unsubscribes. And: the composer's error state is accessible, and so are the
+states of the newsletter's pages that the inventory's walk (tests/browser/test_accessibility.py) does not
+reach: a fresh confirmation, broken links, "you are unsubscribed", preferences of an ended subscription,
+an approved issue waiting to be sent, and a send report with failed and unknown deliveries."""
 
+import hashlib
 import re
 import time
 
@@ -13,10 +17,11 @@ from playwright.sync_api import expect
 
 from circles.accounts.models import Role
 from circles.core.db import db, utcnow
-from circles.newsletter import services
-from circles.newsletter.models import Issue, IssueStatus, Subscriber
+from circles.core.models import OutgoingMail
+from circles.newsletter import sending, services, subscriptions
+from circles.newsletter.models import CONSENT_VERSION, Issue, IssueStatus, Subscriber
 from tests.browser.conftest import new_context
-from tests.browser.test_accessibility import check_page
+from tests.browser.test_accessibility import LANGUAGES, check_page, open_in, report
 from tests.browser.test_flows import expect_message, log_in
 from tests.newsletter.conftest import create_circle, create_meeting, make_package, regional_meeting  # noqa: F401
 
@@ -185,3 +190,69 @@ def test_the_composers_error_state_is_accessible(page, live_server, copy_login, 
     assert check_page(page, "nl", "composer with an impossible date") == []
     db.session.rollback()
     assert db.session.get(Issue, issue.id).intro == ""  # nothing was saved
+
+
+def _subscriber(email: str, status: str, token: str = "") -> Subscriber:
+    """A subscriber (committed); ``token``: the one its confirmation link carries."""
+    sub = Subscriber(email=email, status=status, consent_version=CONSENT_VERSION, confirm_sent_at=utcnow(),
+                     confirm_token_hash=hashlib.sha256(token.encode()).hexdigest() if token else None)
+    db.session.add(sub)
+    db.session.commit()
+    return sub
+
+
+def test_the_states_the_inventory_walk_does_not_reach_are_accessible(page, live_server, copy_login, create_user,
+                                                                     make_package):  # noqa: F811
+    problems = []
+
+    def check(url: str, lang: str, status: int = 200, where: str = "") -> None:
+        where = f"{url} [{lang}{where}]"
+        response = open_in(page, live_server, url, lang)
+        if response.status != status:
+            problems.append(f"{where}: answered {response.status}, expected {status}")
+        else:
+            problems.extend(check_page(page, lang, where))
+
+    for lang in LANGUAGES:
+        _subscriber(f"nieuw.{lang}@voorbeeld.nl", "pending", token=f"token-{lang}")
+        # A fresh confirmation (the walk sees only "already confirmed": its subscriber is confirmed).
+        check(f"/nieuwsbrief/bevestigen/token-{lang}", lang)
+        db.session.rollback()  # see what the server's threads committed
+        fresh = sa.select(Subscriber.status).where(Subscriber.email == f"nieuw.{lang}@voorbeeld.nl")
+        assert db.session.scalar(fresh) == "confirmed"
+        check("/nieuwsbrief/bevestigen/ongeldig", lang, 404)
+        check("/nieuwsbrief/afmelden/ongeldig", lang, 400)
+        reader = _subscriber(f"lezer.{lang}@voorbeeld.nl", "confirmed")
+        open_in(page, live_server, f"/nieuwsbrief/afmelden/{subscriptions.unsubscribe_token(reader)}", lang)
+        page.get_by_role("main").get_by_role("button").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "U bent afgemeld" if lang == "nl" else "You have unsubscribed")
+        problems.extend(check_page(page, lang, f"unsubscribed [{lang}]"))
+        check(f"/nieuwsbrief/voorkeuren/{subscriptions.preferences_token(reader)}", lang, where=", ended")
+        expect(page.locator("main form")).to_have_count(0)  # nothing to change: it offers to sign up again
+
+    # An editor: a send report with a failed and an unknown delivery, and an approved issue waiting.
+    editor = create_user(role=Role.EDITOR)
+    make_package(title=NEWEST)
+    for n in range(3):
+        _subscriber(f"abonnee{n}@voorbeeld.nl", "confirmed")
+    went = services.new_issue(editor, utcnow())
+    services.freeze(went, editor, utcnow())
+    sending.start(went, editor, utcnow())
+    rows = list(db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.batch == went.batch)
+                                   .order_by(OutgoingMail.id)))
+    rows[0].status, rows[0].last_error, rows[0].attempts = "failed", "550 5.1.1 no such user", 1
+    rows[1].status, rows[1].last_error, rows[1].attempts = "unknown", "Connection unexpectedly closed", 1
+    rows[2].status = "sent"
+    sending.finish()
+    waiting = services.new_issue(editor, utcnow())
+    services.freeze(waiting, editor, utcnow())
+    db.session.commit()
+    copy_login(page.context, editor)
+    for lang in LANGUAGES:
+        check(f"/nieuwsbrief/redactie/{went.id}/status", lang, where=", report with failures")
+        expect(page.get_by_role("main").get_by_role("table")).to_have_count(2)  # failed, unknown
+        expect(page.get_by_role("main")).to_contain_text("550 5.1.1 no such user")
+        check(f"/nieuwsbrief/redactie/{waiting.id}/status", lang, where=", approved")
+        expect(page.get_by_role("main").get_by_role("button")).to_have_count(2)  # send, back to draft
+    assert not problems, report(problems)
