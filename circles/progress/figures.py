@@ -9,7 +9,9 @@ Hidden figures. An organisation that hides its figures is never shown on its own
 total from which nobody can work its figure out. Visible figures are public, so a total minus the visible
 figures in it is the hidden part: it must be the sum of several hidden organisations, not one or two (with
 two, either one could subtract its own). Hence: hidden figures count in a total of at least
-``MIN_ORGANISATIONS`` organisations of which at least ``MIN_HIDDEN`` hide theirs. And they count in ONE
+``MIN_ORGANISATIONS`` organisations of which at least ``MIN_HIDDEN`` hide theirs, and this holds for the target
+and the realised number each (a hidden organisation that gave only a target adds nothing to the realised total,
+so it cannot be one of the three that hide someone's realised number). And they count in ONE
 family of totals only, the sectors (and the national total, which is the sum of the sector totals as shown):
 were they also in region and circle totals, which cut the same organisations differently, subtracting one
 from another could isolate a single organisation. Region and circle totals therefore count visible figures
@@ -20,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -139,15 +142,27 @@ def refresh(organisation_id: int | None = None, year: int | None = None) -> None
 _HIDDEN = sa.func.coalesce(ProgressSettings.hidden, sa.false())
 
 
+class _Part(NamedTuple):
+    """The visible or the hidden part of a group's figures in one year."""
+
+    target: Decimal | None
+    realised: Decimal | None
+    organisations: int
+    provisional: int
+    #: Of the organisations, how many gave a target, and how many a realised number.
+    with_target: int
+    with_realised: int
+
+
 def _grouped(group, *conditions, year: int | None = None) -> dict:
-    """{(group value, year): {hidden: (target, realised, organisations, provisional)}} in one query."""
+    """{(group value, year): {hidden: _Part}} in one query."""
     e = ProgressFigure
     keys = [group] if group is not None else []
     if year is not None:
         conditions = (*conditions, e.year == year)
     rows = db.session.execute(
         sa.select(*keys, e.year, _HIDDEN, sa.func.sum(_raw(e.target)), sa.func.sum(_raw(e.realised)),
-                  sa.func.count(), sa.func.count(e.quarter))
+                  sa.func.count(), sa.func.count(e.quarter), sa.func.count(e.target), sa.func.count(e.realised))
         .select_from(e).join(Organisation, Organisation.id == e.organisation_id)
         .outerjoin(Municipality, Municipality.id == Organisation.municipality_id)
         .outerjoin(ProgressSettings, ProgressSettings.organisation_id == e.organisation_id)
@@ -155,20 +170,33 @@ def _grouped(group, *conditions, year: int | None = None) -> dict:
     cells: dict = defaultdict(dict)
     for row in rows:
         key = row[0] if keys else None
-        year, hidden, target, realised, n, provisional = row[-6:]
-        cells[(key, int(year))][bool(hidden)] = (_jobs(target), _jobs(realised), int(n), int(provisional))
+        year, hidden, target, realised, n, provisional, n_target, n_realised = row[-8:]
+        cells[(key, int(year))][bool(hidden)] = _Part(_jobs(target), _jobs(realised), int(n), int(provisional),
+                                                      int(n_target), int(n_realised))
     return cells
+
+
+def _hidden_part_may_count(visible: _Part | None, hidden: _Part) -> bool:
+    """Whether the hidden part may join the visible one: for the organisations as a whole, and for the target
+    and the realised number each (counting the organisations that gave one; none: the part adds nothing there)."""
+    visible = visible or _Part(None, None, 0, 0, 0, 0)
+    return (hidden_may_count(visible.organisations + hidden.organisations, hidden.organisations)
+            and (not hidden.with_target or hidden_may_count(visible.with_target + hidden.with_target,
+                                                            hidden.with_target))
+            and (not hidden.with_realised or hidden_may_count(visible.with_realised + hidden.with_realised,
+                                                              hidden.with_realised)))
 
 
 def _figure(year: int, parts: dict, *, hidden_counts: bool) -> Figure:
     figure = Figure(year)
     visible, hidden = parts.get(False), parts.get(True)
     if visible:
-        figure.target, figure.realised, figure.organisations, figure.provisional = visible
+        figure.target, figure.realised = visible.target, visible.realised
+        figure.organisations, figure.provisional = visible.organisations, visible.provisional
     if hidden:
-        n_hidden = hidden[2]
-        if hidden_counts and hidden_may_count(figure.organisations + n_hidden, n_hidden):
-            figure.add(Figure(year, hidden[0], hidden[1], n_hidden, n_hidden, 0, hidden[3]))
+        n_hidden = hidden.organisations
+        if hidden_counts and _hidden_part_may_count(visible, hidden):
+            figure.add(Figure(year, hidden.target, hidden.realised, n_hidden, n_hidden, 0, hidden.provisional))
         else:
             figure.hidden_left_out = n_hidden
     return figure

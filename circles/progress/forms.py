@@ -54,7 +54,8 @@ class SettingsForm(BaseForm):
     hidden = BooleanField(_l("Verberg onze cijfers per organisatie"),
                           description=_l("Dan ziet niemand buiten uw organisatie uw eigen cijfers. Ze tellen alleen "
                                          "mee in sectortotalen van ten minste vijf organisaties, waarvan ten minste "
-                                         "drie hun cijfers verbergen, zodat niemand ze kan terugrekenen."))
+                                         "drie hun cijfers verbergen (voor het doel en voor het gerealiseerde aantal "
+                                         "elk), zodat niemand ze kan terugrekenen."))
     recorders = RadioField(_l("Wie mag de cijfers invoeren?"), choices=choices(RECORDER_LABELS.items()),
                            default=Recorders.COORDINATORS, validate_choice=False,
                            validators=[InputRequired(_l("Kies wie de cijfers mag invoeren.")),

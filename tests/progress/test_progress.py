@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from circles.accounts.models import Role
 from circles.core.db import db
 from circles.core.timefmt import local_today
-from circles.progress import figures
+from circles.progress import figures, signals
 from circles.progress.models import ProgressRecord
 from circles.workpackages import services as package_services
 from tests.conftest import post_form
@@ -214,6 +214,29 @@ def test_hidden_figures_count_in_a_sector_total_of_five_with_at_least_three_hidd
     assert [r[5] for r in circle_rows[1:]].count("cijfers verborgen") == 3
 
 
+def test_hidden_organisations_with_only_a_target_do_not_shield_one_realised_number(
+        client, create_org, create_user, create_circle, add_member, report, hide):
+    """Three hidden among five, but only one of them gave a realised number: the realised total minus the visible
+    ones would be that one organisation's. The rule holds for the target and the realised number each."""
+    orgs, users, circle = _network(create_org, create_user, create_circle, add_member, report,
+                                   [f"Waterschap {n}" for n in "ABCDE"])
+    for org, user, realised in zip(orgs, users, (10, 20, None, None, 7.3), strict=True):
+        report(org, user, LAST_YEAR, target=60, realised=realised)
+    for org in orgs[2:]:
+        hide(org)
+    shown = _numbers_shown(client, _all_urls(orgs, circle))
+    for hidden_value in ("7,3", "37,3", "7.3", "37.3"):
+        assert hidden_value not in shown, hidden_value
+    rows = table(page(client, "/voortgang/sectoren/waterschappen"), "year-table")
+    assert rows[1][1:3] == ["120", "30"]
+    assert "3 organisaties met verborgen cijfers tellen hier niet mee" in rows[1][6]
+    report(orgs[2], users[2], LAST_YEAR, realised=4)  # a second hidden realised number: either could subtract
+    assert table(page(client, "/voortgang/sectoren/waterschappen"), "year-table")[1][2] == "30"
+    report(orgs[3], users[3], LAST_YEAR, realised=5)  # three hidden realised numbers: they count, together
+    rows = table(page(client, "/voortgang/sectoren/waterschappen"), "year-table")
+    assert rows[1][1:3] == ["300", "46,3"] and "3 organisaties met verborgen cijfers tellen mee" in rows[1][6]
+
+
 def test_the_national_figures_change_as_soon_as_a_coordinator_records_new_ones(client, create_org, create_user,
                                                                               report):
     org = create_org("Waterschap Noord", sector="waterschappen")
@@ -267,6 +290,35 @@ def test_charts_tables_and_csv_files_carry_the_same_numbers(client, create_org, 
     assert next(r for r in sector_rows if r[0] == str(LAST_YEAR))[1:3] == ["1.226", "922,5"]
 
 
+def test_every_other_table_and_its_csv_download_carry_the_same_rows(client, create_org, create_user, create_circle,
+                                                                   add_member, report, hide):
+    """The tables without a chart (sectors and regions in one year, a circle's organisations) and the region page:
+    the download parses and has the page's rows, numbers without thousands separators."""
+    orgs, users, circle = _network(create_org, create_user, create_circle, add_member, report,
+                                   ["Waterschap Noord", "Waterschap Zuid", "Waterschap Verborgen"])
+    for org, user, (target, realised) in zip(orgs, users, [(1200, 922.5), (30, 12), (8, 5)], strict=True):
+        report(org, user, LAST_YEAR, target=target, realised=realised)
+    report(orgs[1], users[1], LAST_YEAR, realised=14, quarter=3)
+    hide(orgs[2])
+    region = orgs[0].region.code
+    for url, table_id, csv_url in [
+        (f"/voortgang?jaar={LAST_YEAR}", "sector-table", f"/voortgang/sectoren.csv?jaar={LAST_YEAR}"),
+        (f"/voortgang?jaar={LAST_YEAR}", "region-table", f"/voortgang/regios.csv?jaar={LAST_YEAR}"),
+        (f"/voortgang/regios/{region}", "year-table", f"/voortgang/regios/{region}.csv"),
+        (f"/voortgang/leercirkels/{circle.slug}?jaar={LAST_YEAR}", "member-table",
+         f"/voortgang/leercirkels/{circle.slug}/organisaties.csv?jaar={LAST_YEAR}"),
+    ]:
+        rows = table(page(client, url), table_id)
+        downloaded = csv_rows(client, csv_url)
+        assert downloaded[0] == rows[0], url
+        assert [[c.replace(".", "") for c in row] for row in rows[1:]] == downloaded[1:], url
+        assert any("1.2" in cell for row in rows[1:] for cell in row), url  # the figures are in it
+    members = {row[0]: row for row in csv_rows(client, f"/voortgang/leercirkels/{circle.slug}/organisaties.csv"
+                                                       f"?jaar={LAST_YEAR}")[1:]}
+    assert members["Waterschap Noord"][2:4] == ["1200", "922,5"]
+    assert members["Waterschap Verborgen"][2:] == ["", "", "", "cijfers verborgen"]
+
+
 def test_the_svg_chart_is_described_and_not_by_colour_alone(client, create_org, create_user, report):
     org = create_org(sector="waterschappen")
     report(org, create_user(org=org), LAST_YEAR, target=20, realised=15)
@@ -302,6 +354,34 @@ def test_home_circle_and_organisation_pages_show_progress_at_a_glance(client, au
     sector_page = page(client, "/sectoren/waterschappen")
     assert f"In {LAST_YEAR} realiseerden de organisaties in deze sector samen 24 van de 40 banen (60%)." in sector_page
     assert 'href="/voortgang/sectoren/waterschappen"' in sector_page
+    for url in ("/voortgang", "/voortgang/sectoren/waterschappen", f"/voortgang/leercirkels/{circle.slug}",
+                f"/voortgang/organisaties/{orgs[0].slug}"):  # self-reported, and said so
+        assert "De cijfers zijn door de organisaties zelf opgegeven en niet gecontroleerd." in page(client, url), url
+
+
+def test_home_and_circle_pages_show_the_most_recognised_signals(client, auth, create_org, create_user,
+                                                                create_circle, add_member, report):
+    """The circle page shows the open signals of its sectors (and those of every sector), most recognised first;
+    the home page those of the whole platform."""
+    orgs, users, circle = _network(create_org, create_user, create_circle, add_member, report,
+                                   ["Waterschap Rivierenland", "Waterschap Zuiderzeeland"])
+    others = [create_user() for _ in range(3)]
+    made = {}
+    for title, sector, recognisers in [("Maaiwerk is uitbesteed", "waterschappen", others[:1]),
+                                       ("Regels voor detachering onduidelijk", None, others[:2]),
+                                       ("Krimp op scholen", "vo", others)]:
+        made[title] = signals.report_signal(users[0], title=title, category="overig", description="Wat er speelt.",
+                                            sector_code=sector)
+        for person in recognisers:
+            signals.recognise(person, made[title])
+    db.session.commit()
+    auth.login(users[1].email)
+    circle_page = page(client, f"/leercirkels/{circle.slug}")
+    assert "Knelpunten uit de praktijk" in circle_page and "Krimp op scholen" not in circle_page
+    assert circle_page.index("Regels voor detachering onduidelijk") < circle_page.index("Maaiwerk is uitbesteed")
+    home = page(client, "/")
+    assert home.index("Krimp op scholen") < home.index("Regels voor detachering") < home.index("Maaiwerk")
+    assert f'href="/signalen/{made["Krimp op scholen"].id}"' in home
 
 
 def test_demo_figures_are_added_once_and_some_are_hidden(app):
