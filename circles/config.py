@@ -17,7 +17,7 @@ ENV_STRINGS = (
     "UPLOAD_FOLDER",
     "NEWSLETTER_UNSUBSCRIBE_MAILTO",
 )
-ENV_INTS = ("MAIL_PORT", "NEWSLETTER_SEND_WINDOW_HOURS")
+ENV_INTS = ("MAIL_PORT", "NEWSLETTER_SEND_WINDOW_HOURS", "CACHE_SECONDS")
 ENV_FLOATS = ("MAIL_RATE_PER_SECOND",)
 ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "BEHIND_PROXY", "REQUEST_LOG")
 
@@ -59,9 +59,9 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
     BEHIND_PROXY = False
-    #: Seconds a derived figure (the progress totals, the work-package facet counts) stays cached in a process
-    #: (core.cache). A change in this process clears it at once; this bounds how long another app server shows
-    #: the old figure. 0: no cache.
+    #: Seconds a derived figure (the progress totals, the work-package facet counts) or a public page as
+    #: visitors who are not logged in see it (core.pagecache) stays cached in a process (core.cache). A change
+    #: in this process clears it at once; this bounds how long another app server shows the old one. 0: off.
     CACHE_SECONDS = 60
     #: One JSON line per request on stderr (core.requestlog); None: on, except in the tests.
     REQUEST_LOG: bool | None = None

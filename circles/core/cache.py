@@ -25,8 +25,12 @@ _watched: dict[str, set[str]] = {}
 MAX_ENTRIES = 1000
 
 
+#: ``watch(namespace, EVERY_TABLE)``: the values may show anything in the database.
+EVERY_TABLE = "*"
+
+
 def watch(namespace: str, *tables: str) -> None:
-    """Declare that the values of ``namespace`` are derived from ``tables`` (names)."""
+    """Declare that the values of ``namespace`` are derived from ``tables`` (names, or ``EVERY_TABLE``)."""
     _watched.setdefault(namespace, set()).update(tables)
 
 
@@ -43,25 +47,40 @@ def clear(namespace: str | None = None) -> None:
         stores.get(name, OrderedDict()).clear()
 
 
+def enabled() -> bool:
+    return bool(current_app.config.get("CACHE_SECONDS", 0))
+
+
+def lookup(namespace: str, key: Hashable):
+    """The value stored under ``key`` and not yet too old, or None."""
+    hit = _store(namespace).get(key) if enabled() else None
+    return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+
+def keep(namespace: str, key: Hashable, value, max_entries: int = MAX_ENTRIES) -> None:
+    """Store ``value`` for ``CACHE_SECONDS``; the oldest values go first beyond ``max_entries``."""
+    if not enabled():
+        return
+    store = _store(namespace)
+    store[key] = (time.monotonic() + current_app.config["CACHE_SECONDS"], value)
+    store.move_to_end(key)
+    while len(store) > max_entries:
+        store.popitem(last=False)
+
+
 def cached(namespace: str, key: Hashable, compute: Callable):
     """The value stored under ``key``, or ``compute()`` stored for ``CACHE_SECONDS``."""
-    seconds = current_app.config.get("CACHE_SECONDS", 0)
-    if not seconds:
+    if not enabled():
         return compute()
-    store, now = _store(namespace), time.monotonic()
-    hit = store.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = compute()
-    store[key] = (now + seconds, value)
-    store.move_to_end(key)
-    while len(store) > MAX_ENTRIES:
-        store.popitem(last=False)
+    value = lookup(namespace, key)
+    if value is None:
+        value = compute()
+        keep(namespace, key, value)
     return value
 
 
 def _clear_for(session, tables: set[str]) -> None:
-    hit = [name for name, watched in _watched.items() if watched & tables]
+    hit = [name for name, watched in _watched.items() if watched & tables or EVERY_TABLE in watched]
     if hit:
         session.info.setdefault("cache_changed", set()).update(hit)
         for name in hit:

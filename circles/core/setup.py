@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 # revisions: a model; search: its listeners create and drop the search table with db.create_all/drop_all.
-from circles.core import errors, i18n, mail, requestlog, revisions, search, security, timefmt  # noqa: F401
+from circles.core import errors, i18n, mail, pagecache, requestlog, revisions, search, security, timefmt  # noqa: F401
 from circles.core.forms import BaseForm
 from circles.core.markdown import render_markdown
 from circles.core.permissions import template_can
@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
 
     requestlog.init_app(app)
     security.init_app(app)
+    pagecache.init_app(app)
     errors.init_app(app)
     timefmt.init_app(app)
     mail.init_app(app)

@@ -11,6 +11,7 @@ from circles.accounts.models import Organisation, User
 from circles.core import slots
 from circles.core.db import db, utcnow
 from circles.core.models import AuditEntry
+from circles.core.pagecache import for_everyone
 from circles.core.permissions import can, require
 from circles.core.setup import EmptyForm
 from circles.core.views import form_page
@@ -86,6 +87,7 @@ CIRCLES_PER_PAGE = 50
 
 
 @bp.route("/leercirkels")
+@for_everyone
 def index():
     """Circles the reader may see, grouped by sector; filter by sector, region or my region; search."""
     sectors, regions = sectors_in_order(), regions_by_name()
@@ -124,6 +126,7 @@ def index():
 
 
 @bp.route("/sectoren/<code>")
+@for_everyone
 def sector(code: str):
     """One sector: its circles and organisations."""
     sector = db.get_or_404(Sector, code)
@@ -140,6 +143,7 @@ def sector(code: str):
 # --- One circle ----------------------------------------------------------------------------------
 
 @bp.route("/leercirkels/<slug>")
+@for_everyone
 def show(slug: str):
     """About, coordinators, members (for those who may see them) and what the other features add."""
     return _show_page(load_circle(slug, for_page=True))

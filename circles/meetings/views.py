@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from circles.core import slots
 from circles.core.db import db
+from circles.core.pagecache import for_everyone
 from circles.core.permissions import can, require
 from circles.core.views import form_page
 from circles.groups import services as circle_services
@@ -57,6 +58,7 @@ def _warn_overlaps(meetings: list[Meeting]) -> None:
 # --- The list ------------------------------------------------------------------------------------
 
 @bp.route("/bijeenkomsten")
+@for_everyone
 def index():
     """Meetings the reader may see: upcoming first, or past ones; filter by region, sector, circle, kind."""
     regions, sectors = regions_by_name(), sectors_in_order()
@@ -98,6 +100,7 @@ def index():
 # --- One meeting ---------------------------------------------------------------------------------
 
 @bp.route("/bijeenkomsten/<int:meeting_id>")
+@for_everyone
 def show(meeting_id: int):
     """Everything about one meeting, then what the other meetings modules add (RSVP, calendar, minutes)."""
     meeting = queries.meeting_or_404(meeting_id)

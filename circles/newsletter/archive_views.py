@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from circles.core.activity import public_url
 from circles.core.db import db
+from circles.core.pagecache import for_everyone
 from circles.core.paging import paginate_rows
 from circles.core.security import FRAMED_EMAIL_POLICY
 from circles.newsletter import bp, services
@@ -35,6 +36,7 @@ def _issue_or_404(number: int) -> Issue:
 
 
 @bp.route("/nieuwsbrief/archief")
+@for_everyone
 def archive():
     page = paginate_rows(_gone_out().order_by(Issue.number.desc()), per_page=20)
     return render_template("newsletter/archive.html", page=page)
@@ -54,6 +56,7 @@ def _sections(data: dict) -> list[dict]:
 
 
 @bp.route("/nieuwsbrief/archief/<int:number>")
+@for_everyone
 def archive_issue(number: int):
     issue = _issue_or_404(number)
     return render_template("newsletter/archive_issue.html", issue=issue, data=issue.snapshot,

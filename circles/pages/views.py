@@ -7,12 +7,14 @@ from flask import Response, abort, current_app, redirect, render_template, sessi
 from flask_login import current_user
 
 from circles.core.db import utcnow
+from circles.core.pagecache import for_everyone
 from circles.core.security import safe_next
 from circles.extensions import db
 from circles.pages import bp
 
 
 @bp.route("/")
+@for_everyone
 def home():
     """What the platform is for, in plain language, and (later) what is new."""
     return render_template("pages/home.html")

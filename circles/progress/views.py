@@ -13,6 +13,7 @@ from circles.accounts.models import Organisation
 from circles.core import slots
 from circles.core.csvfile import csv_response
 from circles.core.db import db
+from circles.core.pagecache import for_everyone
 from circles.core.permissions import can, require
 from circles.core.timefmt import local_today
 from circles.core.views import form_page
@@ -70,6 +71,7 @@ def _group_rows(pairs, *, grouping: bool = True):
 
 
 @bp.route("/voortgang")
+@for_everyone
 def index():
     """The national picture over the years, and every sector and region in one year."""
     national, choice, sector_rows, region_rows = _overview(request.args.get("jaar"))
@@ -116,6 +118,7 @@ def _group_csv(kind: str, code: str):
 
 
 @bp.route("/voortgang/sectoren/<code>")
+@for_everyone
 def sector(code: str):
     return _group_page("sector", code)
 
@@ -126,6 +129,7 @@ def sector_csv(code: str):
 
 
 @bp.route("/voortgang/regios/<code>")
+@for_everyone
 def region(code: str):
     """A region's figures: visible ones only (see figures.py)."""
     return _group_page("region", code)
@@ -145,6 +149,7 @@ def _circle_figures(circle: Circle, asked_year):
 
 
 @bp.route("/voortgang/leercirkels/<slug>")
+@for_everyone
 def circle(slug: str):
     """The circle's member organisations together over the years, and each of them in one year."""
     group = load_circle(slug)

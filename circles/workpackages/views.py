@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from circles.core import revisions, slots
 from circles.core.db import db
+from circles.core.pagecache import for_everyone
 from circles.core.permissions import can, require
 from circles.core.setup import EmptyForm
 from circles.core.views import form_page
@@ -75,6 +76,7 @@ def euros_filter(value) -> str:
 # --- the library -------------------------------------------------------------------------------------
 
 @bp.route("/werkpakketten")
+@for_everyone
 def index():
     """Search and filter the published packages the reader may see."""
     listing = services.search_packages(current_user, request.args.get("q", "", type=str), request.args)
@@ -91,6 +93,7 @@ def mine():
 # --- one package ---------------------------------------------------------------------------------------
 
 @bp.route("/werkpakketten/<int:package_id>-<slug>")
+@for_everyone
 def show(package_id: int, slug: str):
     """The whole package, with its uptake, its family of copies and what the reader may do with it."""
     package = package_or_404(package_id)
