@@ -75,8 +75,9 @@ def _show_page(case: Case, status: int = 200, **forms):
         package_visible=case.package is not None and can(current_user, "package.view", case.package),
         attachments=attachment_services.attachments_of(case),
         attachment_form=forms.get("attachment_form") or (attachment_services.AttachmentForm() if editable else None),
-        publish_form=forms.get("publish_form") or _publish_form(case),
-        send_back_form=forms.get("send_back_form") or SendBackForm(),
+        # only for those who get them (see the package page)
+        publish_form=forms.get("publish_form") or (_publish_form(case) if editable else None),
+        send_back_form=forms.get("send_back_form") or (SendBackForm() if current_user.is_authenticated else None),
         owner=case, owner_kind="case",
     )
     return render_template("workpackages/case_show.html", **context), status

@@ -111,7 +111,10 @@ def show_by_id(package_id: int):
 
 def _show_page(package: WorkPackage, status: int = 200, **forms):
     editable = can(current_user, "package.edit", package)
-    publish_form = forms.get("publish_form") or _publish_form(package)
+    # Forms only for those who get them: a form puts a token of the reader's session in the page, so a visitor
+    # would get a session cookie and a page that cannot be kept for everyone (core.pagecache).
+    signed_in = current_user.is_authenticated
+    publish_form = forms.get("publish_form") or (_publish_form(package) if editable else None)
     context = dict(
         package=package, labels=LABELS,
         uptake=services.uptake([package.id]).get(package.id, services.Uptake()),
@@ -122,8 +125,8 @@ def _show_page(package: WorkPackage, status: int = 200, **forms):
         attachments=attachment_services.attachments_of(package),
         attachment_form=forms.get("attachment_form") or (attachment_services.AttachmentForm() if editable else None),
         publish_form=publish_form,
-        send_back_form=forms.get("send_back_form") or SendBackForm(),
-        report_form=forms.get("report_form") or ReportForm(),
+        send_back_form=forms.get("send_back_form") or (SendBackForm() if signed_in else None),
+        report_form=forms.get("report_form") or (ReportForm() if signed_in else None),
         owner=package, owner_kind="package",
     )
     return render_template("workpackages/show.html", **context), status

@@ -6,7 +6,7 @@ import re
 import sqlalchemy as sa
 
 from circles.accounts.models import Role
-from circles.core.db import db
+from circles.core.db import db, utcnow
 from circles.groups.models import Circle
 from tests.conftest import post_form
 
@@ -110,3 +110,24 @@ def test_a_coordinators_edit_shows_to_visitors_at_once(app, client, login_as, cr
     post_form(client, f"{url}/bewerken", {"name": "Kring Rijnmond", "description": "Nieuw", "goals": "",
                                           "sectors": ["gemeenten"], "visibility": "public", "join_policy": "open"})
     assert _name_on(visitor.get(url).get_data(as_text=True)) == "Kring Rijnmond"
+
+
+def test_public_package_and_case_pages_give_a_visitor_no_session_and_are_kept(app, create_org, count_queries):
+    """They used to build their reviewers' forms for everyone: each visitor got a session cookie and a token."""
+    from circles.workpackages.models import Case, WorkPackage
+
+    org = create_org("Gemeente Werkstad")
+    package = WorkPackage(title="Postkamer", slug="postkamer", summary="Post.", status="published",
+                          visibility="public", organisation=org, published_at=utcnow())
+    case = Case(title="Voorbeeld", slug="voorbeeld", summary="Goed voorbeeld.", status="published",
+                visibility="public", organisation=org, published_at=utcnow())
+    db.session.add_all([package, case])
+    db.session.commit()
+    urls = (f"/werkpakketten/{package.id}-postkamer", f"/voorbeelden/{case.id}-voorbeeld")
+    for url in urls:
+        first = app.test_client().get(url)
+        assert first.status_code == 200 and "Set-Cookie" not in first.headers, url
+        assert 'name="csrf_token"' not in first.get_data(as_text=True)
+    with count_queries() as again:
+        assert app.test_client().get(urls[0]).status_code == 200
+    assert len(again) == 0
