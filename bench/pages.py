@@ -38,7 +38,7 @@ import sqlalchemy as sa
 
 from bench import results
 from bench.generate import generate
-from bench.search import PASSWORD, cpu_model, fresh_schema, logged_in_client, make_app
+from bench.search import PASSWORD, count_statements, cpu_model, fresh_schema, logged_in_client, make_app
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -66,38 +66,12 @@ def pages(world: dict) -> dict[str, str]:
 # --- statements ------------------------------------------------------------------------------------------------
 
 def statement_counts(app, world: dict) -> dict[tuple[str, str], int]:
-    """Statements per page and reader with an empty cache (``circles.core.cache``): the worst case; a request
-    that finds the progress totals or the facet counts cached runs fewer."""
-    from circles.core import cache
-
+    """Statements per page and reader with the process caches empty (``circles.core.cache``: progress totals,
+    facet counts, whole public pages): the worst case; a request that finds them cached runs fewer or none."""
     anonymous, member = app.test_client(), logged_in_client(app, world["member_email"])
-    counts = {}
-    for name, url in pages(world).items():
-        for who, client in (("anonymous", anonymous), ("member", member)):
-            client.get(url)  # warm: the first request of a client may load things once
-            with app.app_context():
-                cache.clear()
-            counts[(name, who)] = count_statements_cold(app, client, url)
-    return counts
-
-
-def count_statements_cold(app, client, url: str) -> int:
-    """Like ``bench.search.count_statements`` but without its warming request (which would fill the cache)."""
-    from circles.core.db import db
-
-    with app.app_context():
-        engine = db.engine
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
-        assert client.get(url).status_code == 200, url
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
-    return len(statements)
+    return {(name, who): count_statements(app, client, url)
+            for name, url in pages(world).items()
+            for who, client in (("anonymous", anonymous), ("member", member))}
 
 
 # --- gunicorn and wrk ------------------------------------------------------------------------------------------
