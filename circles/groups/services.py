@@ -92,12 +92,23 @@ def list_circles(user, *, sector: str | None = None, region: str | None = None, 
 
 
 def circle_choices(user) -> list[sa.Row]:
-    """``id``, ``slug``, ``name`` and ``status`` of every circle the user may see (archived ones too), by name:
-    the choices of a filter. Plain rows, not objects: at a few thousand circles, building the objects was most
-    of the meeting list's time."""
+    """``id``, ``slug``, ``name`` and ``status`` of the circles a filter offers (archived ones too), by name: a
+    logged-in reader's own circles (a list of every circle on the platform, thousands, helps nobody choose and
+    was most of the meeting list's time); a visitor's, the public circles. Plain rows, not objects."""
+    if user is not None and user.is_authenticated:
+        mine = sa.exists().where(Membership.circle_id == Circle.id, Membership.user_id == user.id,
+                                 Membership.state == MembershipState.ACTIVE)
+        condition = sa.and_(mine, visible_circles_clause(user))
+    else:
+        condition = visible_circles_clause(user)
     return list(db.session.execute(
-        sa.select(Circle.id, Circle.slug, Circle.name, Circle.status)
-        .where(visible_circles_clause(user)).order_by(Circle.name, Circle.id)))
+        sa.select(Circle.id, Circle.slug, Circle.name, Circle.status).where(condition)
+        .order_by(Circle.name, Circle.id)))
+
+
+def visible_circle_by_slug(user, slug: str) -> Circle | None:
+    """The circle with this address part, if ``user`` may see it (a filter's choice from the address)."""
+    return db.session.scalar(sa.select(Circle).where(Circle.slug == slug, visible_circles_clause(user)))
 
 
 def circles_query(user, *, sector: str | None = None, region: str | None = None, q: str = "",

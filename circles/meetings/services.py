@@ -15,10 +15,11 @@ from dateutil import rrule
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
-from circles.core import audit
+from circles.core import audit, cache
 from circles.core.db import UTCDateTime, db, utcnow
 from circles.core.mail import queue_mail
 from circles.core.notifications import wants
+from circles.core.paging import count_rows
 from circles.groups.models import Circle, Membership, MembershipState, circle_regions, circle_sectors
 from circles.meetings.models import Answer, Meeting, MeetingKind, Rsvp, meeting_circles
 
@@ -452,6 +453,18 @@ def upcoming_for_user(user, limit: int = 5) -> list[Meeting]:
     return list(db.session.scalars(
         sa.select(Meeting).where(in_mine, Meeting.starts_at >= utcnow(), Meeting.cancelled_at.is_(None))
         .order_by(Meeting.starts_at, Meeting.id).limit(limit)))
+
+
+#: Cache namespace (core.cache) of the meeting list's totals.
+COUNT_CACHE = "meeting_counts"
+cache.watch(COUNT_CACHE, "meetings", "circles", "memberships", "meeting_circles")
+
+
+def count_listed(query: sa.Select, *, key) -> int:
+    """How many meetings ``query`` lists; ``key`` names the reader and the filters. Kept for a while (core.cache):
+    at national scale counting every visible upcoming meeting was a third of the list's time, and each page of
+    the list asks again. A meeting that starts meanwhile leaves the upcoming total within CACHE_SECONDS."""
+    return cache.cached(COUNT_CACHE, key, lambda: count_rows(query))
 
 
 def filter_meetings(query: sa.Select, *, past: bool = False, region: str | None = None, sector: str | None = None,

@@ -72,8 +72,7 @@ def index():
     if args["sector"] and args["sector"] not in {s.code for s in sectors}:
         notices.append(_("De gekozen sector bestaat niet; er is niet op sector gefilterd."))
         args["sector"] = ""
-    chosen = next((c for c in choices if c.slug == args["leercirkel"]), None) if args["leercirkel"] else None
-    circle = db.session.get(Circle, chosen.id) if chosen else None
+    circle = circle_services.visible_circle_by_slug(current_user, args["leercirkel"]) if args["leercirkel"] else None
     if args["leercirkel"] and circle is None:
         notices.append(_("De gekozen leercirkel bestaat niet of is niet zichtbaar; er is niet op leercirkel "
                          "gefilterd."))
@@ -83,9 +82,12 @@ def index():
         args["soort"] = ""
     query = services.filter_meetings(queries.visible_meetings(current_user), past=past, region=args["regio"] or None,
                                      sector=args["sector"] or None, circle=circle, kind=args["soort"] or None)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    if page.page > 1 and not page.items and page.total:
-        page = db.paginate(query, page=page.pages, per_page=PER_PAGE, error_out=False)
+    total = services.count_listed(query, key=(current_user.get_id(), past, tuple(sorted(args.items()))))
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=False)
+    page.total = total
+    if page.page > 1 and not page.items and total:
+        page = db.paginate(query, page=page.pages, per_page=PER_PAGE, error_out=False, count=False)
+        page.total = total
     base_filters = {k: v for k, v in args.items() if v}
     filters = dict(base_filters)
     if past:
@@ -93,8 +95,15 @@ def index():
     return render_template("meetings/index.html", page=page, past=past, args=args, filters=filters,
                            base_filters=base_filters, notices=notices,
                            regions=regions, sectors=sectors,
-                           circles=[c for c in choices if c.status == CircleStatus.ACTIVE or c is chosen],
+                           circles=_filter_choices(choices, circle),
                            kind_labels=MEETING_KIND_LABELS)
+
+
+def _filter_choices(choices: list, chosen: Circle | None) -> list:
+    """Active circles, and the chosen one even when archived or not among them (a bookmark, a circle page's
+    link), in name order."""
+    shown = [c for c in choices if c.status == CircleStatus.ACTIVE and (chosen is None or c.id != chosen.id)]
+    return sorted([*shown, chosen], key=lambda c: (c.name, c.id)) if chosen else shown
 
 
 # --- One meeting ---------------------------------------------------------------------------------

@@ -350,11 +350,13 @@ def test_list_upcoming_past_and_filters(client, login_as, create_circle, create_
 
 
 def test_the_circle_filter_offers_active_circles_and_the_archived_one_chosen(client, login_as, create_circle,
-                                                                              create_meeting):
+                                                                              create_meeting, add_member):
     """Archived circles stay out of the filter's choices, but an address that names one still filters on it
     (a bookmark from before it was archived) and shows it as chosen."""
-    login_as(Role.MEMBER)
+    reader = login_as(Role.MEMBER)
     active, old, other_old = create_circle("Actieve cirkel"), create_circle("Oude cirkel"), create_circle("Weg")
+    for circle in (active, old, other_old):
+        add_member(circle, reader)
     create_meeting(old, start=utcnow() - timedelta(days=40), title="Afscheid")
     for circle in (old, other_old):
         circle.status = "archived"
@@ -368,6 +370,38 @@ def test_the_circle_filter_offers_active_circles_and_the_archived_one_chosen(cli
     assert options("") == [(active.slug, "")]
     assert options(f"leercirkel={old.slug}&wanneer=voorbij") == [(active.slug, ""), (old.slug, " selected")]
     assert ">Afscheid<" in client.get(f"/bijeenkomsten?leercirkel={old.slug}&wanneer=voorbij").get_data(as_text=True)
+
+
+def test_the_circle_filter_offers_a_members_own_circles_and_any_circle_the_address_names(
+        app, client, login_as, create_circle, create_meeting, add_member):
+    """Thousands of circles make no list to choose from: a member gets their own; another visible circle (the
+    link on its page) is still filtered on and shown as chosen; a visitor gets the public circles."""
+    reader = login_as(Role.MEMBER)
+    mine, theirs = create_circle("Mijn kring"), create_circle("Andere kring")
+    public = create_circle("Open kring", visibility="public")
+    add_member(mine, reader)
+    create_meeting(theirs, title="Bij de anderen")
+
+    def options(c, query: str = "") -> list[str]:
+        page = c.get("/bijeenkomsten?" + query).get_data(as_text=True)
+        select = page[page.index('name="leercirkel"'):]
+        return re.findall(r'<option value="([^"]+)"( selected)?', select[:select.index("</select>")])
+
+    assert options(client) == [(mine.slug, "")]
+    assert options(client, f"leercirkel={theirs.slug}") == [(theirs.slug, " selected"), (mine.slug, "")]
+    assert ">Bij de anderen<" in client.get(f"/bijeenkomsten?leercirkel={theirs.slug}").get_data(as_text=True)
+    assert options(app.test_client()) == [(public.slug, "")]
+
+
+def test_the_number_of_meetings_found_follows_a_new_meeting_at_once(client, login_as, create_circle,
+                                                                    create_meeting):
+    """The total is kept for a while (core.cache); a meeting planned through the app shows in it at once."""
+    login_as()
+    circle = create_circle()
+    create_meeting(circle)
+    assert "1 bijeenkomst gevonden" in client.get("/bijeenkomsten").get_data(as_text=True)
+    create_meeting(circle)
+    assert "2 bijeenkomsten gevonden" in client.get("/bijeenkomsten").get_data(as_text=True)
 
 
 def test_list_pages(client, login_as, create_circle, create_meeting):
