@@ -444,14 +444,16 @@ def next_meeting_starts(circle_ids: list[int] | None = None) -> dict[int, dateti
 
 
 def upcoming_for_user(user, limit: int = 5) -> list[Meeting]:
-    """The next meetings (not cancelled) of the circles the user is an active member of. One query."""
+    """The next meetings (not cancelled) of the circles the user is an active member of. One query: the ids of
+    their circles' meetings and of the regional meetings they are invited to, as a union of index lookups (an
+    OR per meeting made PostgreSQL walk every upcoming meeting of the platform until it found five)."""
     mine = sa.select(Membership.circle_id).where(Membership.user_id == user.id,
                                                  Membership.state == MembershipState.ACTIVE)
-    in_mine = sa.or_(Meeting.circle_id.in_(mine),
-                     sa.exists().where(meeting_circles.c.meeting_id == Meeting.id,
-                                       meeting_circles.c.circle_id.in_(mine)))
+    ids = sa.union(sa.select(Meeting.id).where(Meeting.circle_id.in_(mine)),
+                   sa.select(meeting_circles.c.meeting_id).where(meeting_circles.c.circle_id.in_(mine)))
     return list(db.session.scalars(
-        sa.select(Meeting).where(in_mine, Meeting.starts_at >= utcnow(), Meeting.cancelled_at.is_(None))
+        sa.select(Meeting).where(Meeting.id.in_(sa.select(ids.subquery())), Meeting.starts_at >= utcnow(),
+                                 Meeting.cancelled_at.is_(None))
         .order_by(Meeting.starts_at, Meeting.id).limit(limit)))
 
 

@@ -271,7 +271,7 @@ def circle_card_slot(circle: Circle) -> Markup:
     starts_at = g.get(CARD_STARTS).get(circle.id)
     if starts_at is None:
         return Markup("")
-    return Markup(render_template("meetings/_m1_circle_card.html", starts_at=starts_at))
+    return slots.render_fragment("meetings/_m1_circle_card.html", starts_at=starts_at)
 
 
 def home_slot() -> Markup:
