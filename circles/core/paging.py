@@ -42,14 +42,18 @@ def count_rows(query: sa.Select) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
 
 
+def requested_page(total: int, per_page: int) -> int:
+    """The page asked for in ``?page=``; a bad or out-of-range number gives the nearest page."""
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), max(1, math.ceil(total / per_page)))
+
+
 def paginate_rows(query: sa.Select, per_page: int = 50, *, total: int | None = None) -> RowPage:
     """The page asked for in ``?page=`` (a bad or out-of-range number gives the nearest page). ``total``: the
     number of rows when the caller already knows it (from a cache), which saves counting them again."""
-    page = request.args.get("page", 1, type=int) or 1
     if total is None:
         total = count_rows(query)
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(page, 1), pages)
+    page = requested_page(total, per_page)
     items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return RowPage(items=items, page=page, per_page=per_page, total=total)
 

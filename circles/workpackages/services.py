@@ -355,11 +355,14 @@ def _reader_key(user):
     return ("user", user.id, user.role)
 
 
+#: The ids of the first ten pages of results, in order, are kept with the counts: paging through them, or the
+#: same search again, does not rank every match again (16,000 matches of one word at national scale).
+RANKED_KEPT = 200
+
+
 def search_packages(user, query: str, args, *, per_page: int = 20) -> Listing:
     """Published packages the user may read, matching the words (all of them, as prefixes, accents
     folded) and the facets, best match first (newest first without words). A fixed number of queries."""
-    from circles.core.paging import count_rows, paginate_rows
-
     query = (query or "").strip()[:MAX_QUERY]
     selection = facet_lib.read_selection(PACKAGE_FACETS, args)
     base = sa.select(WorkPackage).where(visible_clause(WorkPackage, user))
@@ -372,15 +375,35 @@ def search_packages(user, query: str, args, *, per_page: int = 20) -> Listing:
     key = (_reader_key(user), str(get_locale()), tuple(search.words(query)),
            tuple(sorted((name, tuple(values)) for name, values in selection.items())))
     chosen = base.where(*facet_lib.conditions(PACKAGE_FACETS, selection))
-    states, total = cache.cached(FACET_CACHE, key, lambda: (
-        facet_lib.facet_states(PACKAGE_FACETS, base, WorkPackage.id, selection), count_rows(chosen)))
-    rows = chosen.order_by(*order).options(
-        selectinload(WorkPackage.sectors), selectinload(WorkPackage.organisation),
-        selectinload(WorkPackage.instrument_rows))
-    page = paginate_rows(rows, per_page=per_page, total=total)
-    page.items = [row[0] for row in page.items]
+
+    def first_results() -> tuple:
+        rows = db.session.execute(chosen.with_only_columns(WorkPackage.id, sa.func.count().over())
+                                  .order_by(*order).limit(RANKED_KEPT)).all()
+        return (facet_lib.facet_states(PACKAGE_FACETS, base, WorkPackage.id, selection),
+                rows[0][1] if rows else 0, [row[0] for row in rows])
+
+    states, total, first_ids = cache.cached(FACET_CACHE, key, first_results)
+    page = _result_page(chosen, order, first_ids, total, per_page)
     return Listing(page=page, facets=states, query=query, selection=selection,
                    uptake=uptake([p.id for p in page.items]))
+
+
+def _result_page(chosen: sa.Select, order: list, first_ids: list[int], total: int, per_page: int):
+    """The page asked for: from the kept ids when it lies among them (the packages looked up by id, still
+    under every condition of the search), else ranked again."""
+    from circles.core.paging import RowPage, paginate_rows, requested_page
+
+    number = requested_page(total, per_page)
+    start = (number - 1) * per_page
+    options = (selectinload(WorkPackage.sectors), selectinload(WorkPackage.organisation),
+               selectinload(WorkPackage.instrument_rows))
+    if start + per_page <= len(first_ids) or len(first_ids) == total:
+        ids = first_ids[start:start + per_page]
+        found = {p.id: p for p in db.session.scalars(chosen.where(WorkPackage.id.in_(ids)).options(*options))}
+        return RowPage(items=[found[i] for i in ids if i in found], page=number, per_page=per_page, total=total)
+    page = paginate_rows(chosen.order_by(*order).options(*options), per_page=per_page, total=total)
+    page.items = [row[0] for row in page.items]
+    return page
 
 
 def my_circles(user) -> list[Circle]:
