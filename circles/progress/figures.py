@@ -291,9 +291,20 @@ def _member_organisations(circle_id: int):
                    User.organisation_id.is_not(None)).distinct())
 
 
+#: A circle's totals depend on who is in it, too.
+CIRCLE_CACHE = "progress_circle_totals"
+cache.watch(CIRCLE_CACHE, "progress_records", "progress_figures", "progress_settings", "organisations",
+            "adoptions", "memberships", "users")
+
+
 def circle(circle_id: int) -> dict[int, Figure]:
     """The circle's member organisations together (visible figures only: members are chosen, not a fixed
-    partition, so a circle with and without one organisation would give it away)."""
+    partition, so a circle with and without one organisation would give it away). Kept for a while
+    (core.cache): every circle page shows them."""
+    return cache.cached(CIRCLE_CACHE, circle_id, lambda: _circle(circle_id))
+
+
+def _circle(circle_id: int) -> dict[int, Figure]:
     members = _member_organisations(circle_id)
     result = _figures(_grouped(None, Organisation.id.in_(members)), hidden_counts=False)
     _add_adoptions(result, adopted_jobs_by(None, Organisation.id.in_(members)))

@@ -248,6 +248,26 @@ def test_the_national_figures_change_as_soon_as_a_coordinator_records_new_ones(c
     assert table(page(client, "/voortgang"), "national-table")[1][2] == "7"
 
 
+def test_a_circles_totals_follow_new_figures_and_a_new_member_at_once(client, create_org, create_user,
+                                                                      create_circle, add_member, report):
+    """The circle's totals are kept for a while (core.cache): new figures and a new member organisation show on
+    the next visit all the same."""
+    orgs, users, circle = _network(create_org, create_user, create_circle, add_member, report,
+                                   ["Waterschap Noord"])
+    report(orgs[0], users[0], LAST_YEAR, target=10, realised=4)
+    url = f"/voortgang/leercirkels/{circle.slug}"
+    realised = lambda: table(page(client, url), "year-table")[-1][2]  # noqa: E731
+    assert realised() == "4"
+    report(orgs[0], users[0], LAST_YEAR, target=10, realised=6)
+    assert realised() == "6"
+    newcomer = create_org("Waterschap Zuid", sector="waterschappen", municipality="Apeldoorn")
+    person = create_user(org=newcomer)
+    report(newcomer, person, LAST_YEAR, target=5, realised=3)
+    assert realised() == "6"  # not a member yet
+    add_member(circle, person)
+    assert realised() == "9"
+
+
 # --- charts, tables and CSV files ---------------------------------------------------------------------
 
 def test_charts_tables_and_csv_files_carry_the_same_numbers(client, create_org, create_user, create_circle,
