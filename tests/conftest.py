@@ -394,3 +394,16 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+def statements_before_and_after(client, count_queries, url: str, grow) -> tuple[int, int]:
+    """The statements a GET of ``url`` sends, with little data (``grow(1)``) and with more (``grow(8)``): a page
+    whose work does not grow with the data gives the same two numbers. ``url`` is made before counting (an
+    expired object's attribute in it would be a statement of the test's own)."""
+    counts = []
+    for n in (1, 8):
+        grow(n)
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        counts.append(len(counted))
+    return counts[0], counts[1]
