@@ -11,6 +11,7 @@ from markupsafe import Markup
 from circles.core import slots
 from circles.core.db import db
 from circles.core.pagecache import for_everyone
+from circles.core.paging import requested_page
 from circles.core.permissions import can, require
 from circles.core.views import form_page
 from circles.groups import services as circle_services
@@ -83,11 +84,8 @@ def index():
     query = services.filter_meetings(queries.visible_meetings(current_user), past=past, region=args["regio"] or None,
                                      sector=args["sector"] or None, circle=circle, kind=args["soort"] or None)
     total = services.count_listed(query, key=(current_user.get_id(), past, tuple(sorted(args.items()))))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=False)
+    page = db.paginate(query, page=requested_page(total, PER_PAGE), per_page=PER_PAGE, count=False)
     page.total = total
-    if page.page > 1 and not page.items and total:
-        page = db.paginate(query, page=page.pages, per_page=PER_PAGE, error_out=False, count=False)
-        page.total = total
     base_filters = {k: v for k, v in args.items() if v}
     filters = dict(base_filters)
     if past:

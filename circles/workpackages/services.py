@@ -341,7 +341,8 @@ class Listing:
 #: The facet counts of a search (all the matching packages the reader may see, counted six ways: most of the
 #: search's time at tens of thousands of packages) and the number of results are kept for a short while per
 #: reader, words and filters (circles.core.cache): cleared when this process changes a package or a membership,
-#: at most CACHE_SECONDS old otherwise. The listing itself is always fresh.
+#: at most CACHE_SECONDS old otherwise. So are the ids of the first results (RANKED_KEPT); the packages shown
+#: are always read afresh, under every condition of the search.
 FACET_CACHE = "package_facets"
 cache.watch(FACET_CACHE, "workpackages", "workpackage_sectors", "workpackage_instruments", "memberships",
             "organisations", "circles")
