@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import aliased, joinedload, lazyload
+from sqlalchemy.orm import aliased, joinedload
 
 from circles.accounts.models import Organisation, User
 from circles.core import slots
@@ -15,47 +15,13 @@ from circles.core.pagecache import for_everyone
 from circles.core.permissions import can, require
 from circles.core.setup import EmptyForm
 from circles.core.views import form_page
-from circles.extensions import login_manager
 from circles.groups import bp, services
 from circles.groups.forms import CircleForm, CircleRoleForm, DeclineForm, InviteForm, JoinRequestForm
-from circles.groups.models import Circle, CircleStatus, Invitation, Membership, MembershipState, Visibility
-from circles.groups.permissions import membership_in, remember_membership
+from circles.groups.loading import load_circle, load_membership
+from circles.groups.models import Circle, CircleStatus, Invitation, Membership, MembershipState
+from circles.groups.permissions import membership_in
 from circles.reference.models import Municipality, Sector
 from circles.reference.services import regions_by_name, sectors_in_order
-
-
-def load_circle(slug: str, *, for_page: bool = False) -> Circle:
-    """The circle, or 404 when it does not exist or the reader may not know it exists. A circle for
-    platform members sends an anonymous visitor to the log-in page instead. ``for_page``: the circle page
-    loads its sectors, regions and the reader's membership in the same query."""
-    circle = _load_for_page(slug) if for_page else db.first_or_404(sa.select(Circle).where(Circle.slug == slug))
-    if not current_user.is_authenticated and circle.visibility == Visibility.PLATFORM:
-        abort(login_manager.unauthorized())
-    require("circle.view", circle, hide=True)
-    return circle
-
-
-def _load_membership(circle: Circle, membership_id: int) -> Membership:
-    membership = db.get_or_404(Membership, membership_id)
-    if membership.circle_id != circle.id:
-        abort(404)
-    return membership
-
-
-def _load_for_page(slug: str) -> Circle:
-    query = sa.select(Circle).where(Circle.slug == slug).options(joinedload(Circle.sectors),
-                                                                 joinedload(Circle.regions))
-    if not current_user.is_authenticated:
-        return db.session.execute(query).unique().scalar_one_or_none() or abort(404)
-    mine = aliased(Membership)
-    row = db.session.execute(
-        query.add_columns(mine).outerjoin(mine, sa.and_(mine.circle_id == Circle.id,
-                                                        mine.user_id == current_user.id))
-        .options(lazyload(mine.user))).unique().one_or_none()
-    if row is None:
-        abort(404)
-    remember_membership(current_user, row[0], row[1])
-    return row[0]
 
 
 def _show_page(circle: Circle, status: int = 200):
@@ -266,7 +232,7 @@ def manage(slug: str):
 def _managed(slug: str, membership_id: int | None = None):
     circle = load_circle(slug)
     require("circle.manage_members", circle)
-    return circle, (_load_membership(circle, membership_id) if membership_id is not None else None)
+    return circle, (load_membership(circle, membership_id) if membership_id is not None else None)
 
 
 @bp.route("/leercirkels/<slug>/aanvragen/<int:membership_id>/goedkeuren", methods=["POST"])

@@ -223,7 +223,7 @@ def decision_delete(decision_id: int):
 @bp.route("/leercirkels/<slug>/besluiten")
 def circle_decisions(slug: str):
     """Every decision of the circle's meetings and of the regional meetings it was invited to."""
-    from circles.groups.views import load_circle
+    from circles.groups.loading import load_circle
 
     circle = load_circle(slug)
     return render_template("meetings/circle_decisions.html", circle=circle,

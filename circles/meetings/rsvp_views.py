@@ -10,7 +10,7 @@ from markupsafe import Markup
 from circles.core import slots
 from circles.core.db import db, utcnow
 from circles.core.permissions import can, require
-from circles.groups.views import load_circle
+from circles.groups.loading import load_circle
 from circles.meetings import bp, rsvp
 from circles.meetings.models import ANSWER_LABELS, Answer, Meeting
 from circles.meetings.queries import meeting_or_404

@@ -15,8 +15,8 @@ from circles.core.paging import requested_page
 from circles.core.permissions import can, require
 from circles.core.views import form_page
 from circles.groups import services as circle_services
+from circles.groups.loading import load_circle
 from circles.groups.models import Circle, CircleStatus
-from circles.groups.views import load_circle
 from circles.meetings import bp, queries, services
 from circles.meetings.forms import (
     CancelForm,

@@ -17,8 +17,8 @@ from circles.core.pagecache import for_everyone
 from circles.core.permissions import can, require
 from circles.core.timefmt import local_today
 from circles.core.views import form_page
+from circles.groups.loading import load_circle
 from circles.groups.models import Circle
-from circles.groups.views import load_circle
 from circles.progress import bp, figures, records
 from circles.progress.charts import bar_chart
 from circles.progress.dashboards import (
