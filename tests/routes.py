@@ -222,8 +222,10 @@ def _add_newsletter(world: World) -> None:
     from datetime import timedelta
 
     from circles.core.db import utcnow
-    from circles.newsletter import news, services, subscriptions
+    from circles.newsletter import services
     from circles.newsletter.models import CONSENT_VERSION, Issue, IssueSection, IssueStatus, NewsStatus, Subscriber
+    from circles.newsletter.news import services as news
+    from circles.newsletter.subscriptions import services as subscriptions
 
     pending = news.submit(world.member, title="Open dag werkplekken", body="Kom **kijken** op 12 maart.",
                           link="https://www.example.org/open-dag", sector_code="gemeenten", region_code="AM13")

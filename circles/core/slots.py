@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from flask import current_app
+from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 _slots: dict[str, list[tuple[int, Callable[..., Markup | str]]]] = defaultdict(list)
@@ -41,5 +42,16 @@ def render_slots(name: str, **context) -> Markup:
 def render_fragment(template: str, **context) -> Markup:
     """A small template for a slot shown once per item (a card): rendered without Flask's context processors
     and signals, which cost more than the fragment itself fifty times a page. The fragment has the app's
-    filters and translations, not ``request``, ``g``, ``current_user`` or ``url_for``'s request context."""
-    return Markup(current_app.jinja_env.get_template(template).render(**context))
+    filters and translations, not ``request``, ``g``, ``current_user`` or ``url_for``'s request context; a
+    name it uses that it was not given raises (``StrictUndefined``) instead of rendering as nothing."""
+    return Markup(_fragment_environment().get_template(template).render(**context))
+
+
+def _fragment_environment() -> Environment:
+    """The app's Jinja environment with StrictUndefined: an overlay shares its loader, filters and globals
+    (translations included), and is made once per app."""
+    app = current_app._get_current_object()
+    overlay = app.extensions.get("fragment_jinja_env")
+    if overlay is None:
+        overlay = app.extensions["fragment_jinja_env"] = app.jinja_env.overlay(undefined=StrictUndefined)
+    return overlay

@@ -6,11 +6,8 @@ from flask import Blueprint
 
 bp = Blueprint("newsletter", __name__)
 
-from circles.newsletter import (  # noqa: E402,F401  (registers routes, rules, slots and sources)
-    archive_views,
-    compose_views,
-    news,
-    news_views,
-    permissions,
-    subscription_views,
-)
+from circles.newsletter import permissions, views  # noqa: E402,F401  (registers routes, rules, slots and sources)
+from circles.newsletter.archive import views as archive_views  # noqa: E402,F401
+from circles.newsletter.news import services as news_services  # noqa: E402,F401  (its activity source)
+from circles.newsletter.news import views as news_views  # noqa: E402,F401
+from circles.newsletter.subscriptions import views as subscription_views  # noqa: E402,F401

@@ -43,7 +43,7 @@ def send_command(quiet: bool):
 @newsletter_cli.command("purge-pending")
 def purge_pending_command():
     """Delete sign-ups that were not confirmed within 30 days (the privacy statement promises it)."""
-    from circles.newsletter import subscriptions
+    from circles.newsletter.subscriptions import services as subscriptions
 
     removed = subscriptions.purge_pending(utcnow())
     db.session.commit()

@@ -18,9 +18,10 @@ from circles.accounts.models import User
 from circles.core import audit, mail
 from circles.core.db import db, utcnow
 from circles.core.models import OutgoingMail
-from circles.newsletter import services, subscriptions
+from circles.newsletter import services
 from circles.newsletter.models import Issue, IssueRendering, IssueStatus, Subscriber, SubscriberStatus
 from circles.newsletter.services import ComposeError
+from circles.newsletter.subscriptions import services as subscriptions
 
 BATCH_PREFIX = "newsletter:"
 #: Outcomes still on their way; an issue is sent when none of its rows is in one of these.

@@ -18,8 +18,9 @@ from playwright.sync_api import expect
 from circles.accounts.models import Role
 from circles.core.db import db, utcnow
 from circles.core.models import OutgoingMail
-from circles.newsletter import sending, services, subscriptions
+from circles.newsletter import sending, services
 from circles.newsletter.models import CONSENT_VERSION, Issue, IssueStatus, Subscriber
+from circles.newsletter.subscriptions import services as subscriptions
 from tests.browser.conftest import new_context
 from tests.browser.test_accessibility import LANGUAGES, check_page, open_in, report
 from tests.browser.test_flows import expect_message, log_in

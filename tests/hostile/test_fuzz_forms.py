@@ -49,7 +49,9 @@ from circles.groups import forms as group_forms
 from circles.meetings import forms as meeting_forms
 from circles.meetings import minutes, rsvp
 from circles.meetings.minutes_views import ACTION_PREFIX, DECISION_PREFIX, EDITOR_PREFIX
-from circles.newsletter import compose_forms, news_forms, subscription_forms
+from circles.newsletter import forms as compose_forms
+from circles.newsletter.news import forms as news_forms
+from circles.newsletter.subscriptions import forms as subscription_forms
 from circles.progress import forms as progress_forms
 from circles.progress import signal_forms
 from circles.workpackages import case_forms

@@ -26,8 +26,8 @@ from circles.accounts.models import Role, User
 from circles.core.db import db, utcnow
 from circles.groups import services as circle_services
 from circles.groups.models import Invitation, Membership, MembershipState
-from circles.newsletter import subscriptions
 from circles.newsletter.models import Subscriber
+from circles.newsletter.subscriptions import services as subscriptions
 from tests.conftest import PASSWORD, AuthActions, csrf_token_from, post_form
 
 NEW_PASSWORD = "een heel nieuw en lang wachtwoord"
@@ -240,7 +240,7 @@ def test_an_invitation_expires_after_fourteen_days(fuzz_app, tokens, monkeypatch
 def test_a_newsletter_confirmation_expires_after_thirty_days(fuzz_app, tokens, monkeypatch):
     client = _client(fuzz_app)
     too_late = utcnow() + subscriptions.CONFIRM_VALID + timedelta(minutes=5)
-    monkeypatch.setattr("circles.newsletter.subscriptions.utcnow", lambda: too_late)
+    monkeypatch.setattr("circles.newsletter.subscriptions.services.utcnow", lambda: too_late)
     assert client.get(f"/nieuwsbrief/bevestigen/{tokens['confirm']}").status_code == 404
     assert subscriptions.get_by_email("nieuwe.lezer@example.org").status == "pending"
     monkeypatch.undo()

@@ -11,8 +11,8 @@ from circles.accounts.models import Role
 from circles.core import activity
 from circles.core.db import db, utcnow
 from circles.core.models import AuditEntry
-from circles.newsletter import news
 from circles.newsletter.models import NewsItem, NewsStatus
+from circles.newsletter.news import services as news
 from tests.conftest import post_form
 
 SUBMIT = "/nieuwsbrief/melden"

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from circles.core.db import db, utcnow
 from circles.core.models import OutgoingMail
-from circles.newsletter import subscriptions
 from circles.newsletter.models import CONSENT_VERSION, ConsentEvent, Subscriber, SubscriberStatus
+from circles.newsletter.subscriptions import services as subscriptions
 from tests.conftest import csrf_token_from, post_form
 
 

@@ -12,7 +12,7 @@ from circles.core.setup import EmptyForm
 from circles.core.views import form_page
 from circles.meetings.forms import parse_date
 from circles.newsletter import bp, sending, services
-from circles.newsletter.compose_forms import AddSectionForm, ComposeForm
+from circles.newsletter.forms import AddSectionForm, ComposeForm
 from circles.newsletter.models import (
     SUBSCRIBER_STATUS_LABELS,
     Issue,

@@ -140,7 +140,7 @@ def _tell_submitter(item: NewsItem, *, approved: bool) -> None:
     if submitter is None:  # the account was deleted meanwhile
         return
     subject = _l("Uw melding is goedgekeurd") if approved else _l("Uw melding is afgewezen")
-    queue_mail(submitter.email, subject, "newsletter/email/news_decision", locale=submitter.locale,
+    queue_mail(submitter.email, subject, "newsletter/news/email/decision", locale=submitter.locale,
                recipient=submitter, item=item, approved=approved, note=item.decision_note,
                item_url=activity.public_url("newsletter.news_item", news_id=item.id) if approved else None,
                submit_url=activity.public_url("newsletter.submit_news"))

@@ -15,9 +15,10 @@ from circles.core.permissions import require
 from circles.core.setup import EmptyForm
 from circles.core.views import form_page
 from circles.extensions import csrf, limiter
-from circles.newsletter import bp, subscriptions
+from circles.newsletter import bp
 from circles.newsletter.models import SubscriberStatus
-from circles.newsletter.subscription_forms import (
+from circles.newsletter.subscriptions import services as subscriptions
+from circles.newsletter.subscriptions.forms import (
     LANGUAGE_LABELS,
     MemberSubscribeForm,
     PreferencesForm,
@@ -69,13 +70,13 @@ def subscribe():
             # The same address sent twice at once (a double click): the other request signed it up.
             db.session.rollback()
         return redirect(url_for("newsletter.subscribed"))
-    return form_page("newsletter/subscribe.html", form)
+    return form_page("newsletter/subscriptions/subscribe.html", form)
 
 
 @bp.route("/nieuwsbrief/aangemeld")
 def subscribed():
     """After signing up: check your e-mail. The same page for every address and every state."""
-    return render_template("newsletter/subscribe_done.html", valid_days=subscriptions.CONFIRM_VALID.days)
+    return render_template("newsletter/subscriptions/subscribe_done.html", valid_days=subscriptions.CONFIRM_VALID.days)
 
 
 @bp.route("/nieuwsbrief/bevestigen/<token>")
@@ -83,9 +84,10 @@ def confirm(token: str):
     """Following the link in the confirmation e-mail confirms the subscription (double opt-in)."""
     sub, outcome = subscriptions.confirm(token)
     if outcome == "invalid":
-        return render_template("newsletter/confirm_invalid.html", valid_days=subscriptions.CONFIRM_VALID.days), 404
+        return render_template("newsletter/subscriptions/confirm_invalid.html",
+                               valid_days=subscriptions.CONFIRM_VALID.days), 404
     db.session.commit()
-    return render_template("newsletter/confirm.html", sub=sub, outcome=outcome,
+    return render_template("newsletter/subscriptions/confirm.html", sub=sub, outcome=outcome,
                            language_label=LANGUAGE_LABELS.get(sub.language, sub.language),
                            preferences_token=subscriptions.preferences_token(sub))
 
@@ -93,7 +95,7 @@ def confirm(token: str):
 # --- unsubscribing -------------------------------------------------------------------------------
 
 def _bad_link():
-    return render_template("newsletter/unsubscribe_invalid.html"), 400
+    return render_template("newsletter/subscriptions/unsubscribe_invalid.html"), 400
 
 
 @bp.route("/nieuwsbrief/afmelden/<token>", methods=["GET", "POST"])
@@ -105,14 +107,14 @@ def unsubscribe(token: str):
     if sub is None:
         if subscriptions.token_is_genuine(token, "unsubscribe"):
             # Our link, but the subscriber is gone (account deleted): nothing is sent to them any more.
-            return render_template("newsletter/unsubscribe_done.html", sub=None)
+            return render_template("newsletter/subscriptions/unsubscribe_done.html", sub=None)
         return _bad_link()
     if request.method == "POST":
         one_click = request.form.get("List-Unsubscribe") == "One-Click"
         subscriptions.unsubscribe(sub, channel="one-click" if one_click else "link")
         db.session.commit()
-        return render_template("newsletter/unsubscribe_done.html", sub=sub)
-    return render_template("newsletter/unsubscribe.html", sub=sub, token=token,
+        return render_template("newsletter/subscriptions/unsubscribe_done.html", sub=sub)
+    return render_template("newsletter/subscriptions/unsubscribe.html", sub=sub, token=token,
                            preferences_token=subscriptions.preferences_token(sub))
 
 
@@ -126,7 +128,7 @@ def unsubscribe_request():
         db.session.commit()
         flash(_("Als dit adres is aangemeld, ontvangt u binnen enkele minuten een e-mail met een afmeldlink."), "info")
         return redirect(url_for("newsletter.unsubscribe_request"))
-    return form_page("newsletter/unsubscribe_request.html", form)
+    return form_page("newsletter/subscriptions/unsubscribe_request.html", form)
 
 
 # --- preferences ---------------------------------------------------------------------------------
@@ -146,7 +148,8 @@ def preferences(token: str):
         flash(_("Uw voorkeuren zijn opgeslagen."), "success")
         return redirect(url_for("newsletter.preferences", token=token))
     # Not (or no longer) subscribed: the page says so and offers to sign up; a posted form changes nothing.
-    return form_page("newsletter/preferences.html", form, 409 if request.method == "POST" and not active else None,
+    refused = 409 if request.method == "POST" and not active else None
+    return form_page("newsletter/subscriptions/preferences.html", form, refused,
                      sub=sub, active=active, unsubscribe_token=subscriptions.unsubscribe_token(sub))
 
 
@@ -160,39 +163,51 @@ def my_subscription():
     require("newsletter.manage_own")
     sub = subscriptions.subscription_for(current_user)
     active = sub is not None and sub.status == SubscriberStatus.CONFIRMED
-    action = request.form.get("action") if request.method == "POST" else None
-
-    if action == "unsubscribe":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
-        if sub is not None:
-            subscriptions.unsubscribe(sub, channel="profile")
-            db.session.commit()
-        flash(_("U bent afgemeld voor de nieuwsbrief."), "success")
+    if request.method == "POST" and request.form.get("action") == "unsubscribe":
+        return _unsubscribe_member(sub)
+    form, done = _change_preferences(sub) if active else _sign_up_member()
+    if done:
         return redirect(url_for("newsletter.my_subscription"))
-
-    if active:
-        form = _with_choices(PreferencesForm(language=sub.language, sectors=list(sub.sectors or []),
-                                             regions=list(sub.regions or [])))
-        if form.validate_on_submit():
-            subscriptions.update_preferences(sub, form.language.data, form.sectors.data, form.regions.data,
-                                             channel="profile")
-            db.session.commit()
-            flash(_("Uw voorkeuren zijn opgeslagen."), "success")
-            return redirect(url_for("newsletter.my_subscription"))
-    else:
-        language = current_user.locale if current_user.locale in current_app.config["LANGUAGES"] else "nl"
-        form = _with_choices(MemberSubscribeForm(language=language))
-        if form.validate_on_submit():
-            subscriptions.subscribe(current_user.email, name=current_user.name, language=form.language.data,
-                                    sectors=form.sectors.data, regions=form.regions.data, source="profile",
-                                    user=current_user)
-            db.session.commit()
-            flash(_("We hebben een e-mail gestuurd naar %(email)s. Volg de link in die e-mail om uw aanmelding "
-                    "te bevestigen.", email=current_user.email), "success")
-            return redirect(url_for("newsletter.my_subscription"))
-    return form_page("newsletter/my_subscription.html", form, sub=sub, active=active,
+    return form_page("newsletter/subscriptions/my_subscription.html", form, sub=sub, active=active,
                      language_label=LANGUAGE_LABELS.get(sub.language, sub.language) if sub else "")
+
+
+def _unsubscribe_member(sub):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if sub is not None:
+        subscriptions.unsubscribe(sub, channel="profile")
+        db.session.commit()
+    flash(_("U bent afgemeld voor de nieuwsbrief."), "success")
+    return redirect(url_for("newsletter.my_subscription"))
+
+
+def _change_preferences(sub) -> tuple[PreferencesForm, bool]:
+    """The form, and whether it was sent and saved."""
+    form = _with_choices(PreferencesForm(language=sub.language, sectors=list(sub.sectors or []),
+                                         regions=list(sub.regions or [])))
+    if not form.validate_on_submit():
+        return form, False
+    subscriptions.update_preferences(sub, form.language.data, form.sectors.data, form.regions.data,
+                                     channel="profile")
+    db.session.commit()
+    flash(_("Uw voorkeuren zijn opgeslagen."), "success")
+    return form, True
+
+
+def _sign_up_member() -> tuple[MemberSubscribeForm, bool]:
+    """The form, and whether it was sent and the confirmation mail queued."""
+    language = current_user.locale if current_user.locale in current_app.config["LANGUAGES"] else "nl"
+    form = _with_choices(MemberSubscribeForm(language=language))
+    if not form.validate_on_submit():
+        return form, False
+    subscriptions.subscribe(current_user.email, name=current_user.name, language=form.language.data,
+                            sectors=form.sectors.data, regions=form.regions.data, source="profile",
+                            user=current_user)
+    db.session.commit()
+    flash(_("We hebben een e-mail gestuurd naar %(email)s. Volg de link in die e-mail om uw aanmelding "
+            "te bevestigen.", email=current_user.email), "success")
+    return form, True
 
 
 # --- the profile page's newsletter section -------------------------------------------------------
@@ -202,7 +217,7 @@ def profile_slot(user=None, **_context) -> Markup:
     if user is None or not user.is_authenticated:
         return Markup("")
     sub = subscriptions.subscription_for(user)
-    return Markup(render_template("newsletter/my_subscription_slot.html", sub=sub,
+    return Markup(render_template("newsletter/subscriptions/slots/profile_page.html", sub=sub,
                                   active=sub is not None and sub.status == SubscriberStatus.CONFIRMED))
 
 

@@ -98,7 +98,8 @@ def subscribe(email: str, *, name: str = "", language: str = "nl", sectors=(), r
     db.session.flush()
     _log(sub, ConsentAction.SUBSCRIBE, _channel_for(source), CONSENT_VERSION)
     if resend:
-        queue_mail(sub.email, _l("Bevestig uw aanmelding voor de nieuwsbrief"), "newsletter/email/confirm",
+        queue_mail(sub.email, _l("Bevestig uw aanmelding voor de nieuwsbrief"),
+                   "newsletter/subscriptions/email/confirm",
                    locale=sub.language, sub=sub, confirm_url=public_url("newsletter.confirm", token=token),
                    valid_days=CONFIRM_VALID.days)
     return sub
@@ -122,7 +123,8 @@ def _recently_mailed(email: str, batch: str, now: datetime) -> bool:
 def _send_already_subscribed(sub: Subscriber, now: datetime) -> None:
     if _recently_mailed(sub.email, _BATCH_ALREADY, now):
         return
-    mail = queue_mail(sub.email, _l("U bent al aangemeld voor de nieuwsbrief"), "newsletter/email/already_subscribed",
+    mail = queue_mail(sub.email, _l("U bent al aangemeld voor de nieuwsbrief"),
+                      "newsletter/subscriptions/email/already_subscribed",
                       locale=sub.language, sub=sub, preferences_url=preferences_url(sub),
                       unsubscribe_url=unsubscribe_url(sub))
     mail.batch = _BATCH_ALREADY
@@ -298,6 +300,6 @@ def request_unsubscribe_link(email: str, *, now: datetime | None = None) -> None
     if _recently_mailed(sub.email, _BATCH_UNSUBSCRIBE_LINK, now):
         return
     mail = queue_mail(sub.email, _l("Uw link om u af te melden voor de nieuwsbrief"),
-                      "newsletter/email/unsubscribe_link", locale=sub.language, sub=sub,
+                      "newsletter/subscriptions/email/unsubscribe_link", locale=sub.language, sub=sub,
                       unsubscribe_url=unsubscribe_url(sub), preferences_url=preferences_url(sub))
     mail.batch = _BATCH_UNSUBSCRIBE_LINK

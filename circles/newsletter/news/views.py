@@ -10,9 +10,10 @@ from circles.core.db import db
 from circles.core.permissions import require
 from circles.core.setup import EmptyForm
 from circles.core.views import form_page
-from circles.newsletter import bp, news
+from circles.newsletter import bp
 from circles.newsletter.models import NewsItem, NewsStatus
-from circles.newsletter.news_forms import DeclineNewsForm, NewsForm
+from circles.newsletter.news import services as news
+from circles.newsletter.news.forms import DeclineNewsForm, NewsForm
 from circles.reference.models import Region
 from circles.reference.sectors import SECTOR_LABELS
 from circles.reference.services import regions_by_name, sectors_in_order
@@ -38,7 +39,7 @@ def submit_news():
         flash(_("Dank u wel. Uw melding is ontvangen; de redactie beslist erover. U krijgt daarover een e-mail."),
               "success")
         return redirect(url_for("newsletter.submit_news"))
-    return form_page("newsletter/news_submit.html", form, own=news.own_submissions(current_user),
+    return form_page("newsletter/news/submit.html", form, own=news.own_submissions(current_user),
                      statuses=NewsStatus, **_names())
 
 
@@ -57,7 +58,7 @@ def _queue_page(status: int = 200, decline_form: DeclineNewsForm | None = None, 
         pending = db.paginate(news.pending_query(), page=pending.pages, per_page=news.QUEUE_PAGE_SIZE,
                               error_out=False)
     decided = news.recent_decisions()
-    return render_template("newsletter/news_queue.html", pending=pending, decided=decided,
+    return render_template("newsletter/news/queue.html", pending=pending, decided=decided,
                            deciders=news.user_names(n.decided_by_id for n in decided),
                            decline_form=decline_form or DeclineNewsForm(formdata=None), declining=declining,
                            statuses=NewsStatus, **_names()), status
@@ -128,5 +129,5 @@ def news_item(news_id: int):
     """An approved news item, public (the newsletter links here); anything else is 404."""
     item = news.approved_or_404(news_id)
     region = db.session.get(Region, item.region_code) if item.region_code else None
-    return render_template("newsletter/news_item.html", item=item, region=region,
+    return render_template("newsletter/news/item.html", item=item, region=region,
                            sector_label=SECTOR_LABELS.get(item.sector_code) if item.sector_code else None)

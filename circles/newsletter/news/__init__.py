@@ -1,0 +1,1 @@
+"""News items members send in for the newsletter, and the editors who approve or decline them."""
