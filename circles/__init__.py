@@ -3,6 +3,7 @@
 ``create_app`` builds the app: configuration, then extensions, then blueprints, then CLI commands.
 """
 
+import importlib
 import os
 import secrets
 from pathlib import Path
@@ -43,22 +44,17 @@ def _instance_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
-def _register_blueprints(app: Flask) -> None:
-    from circles.accounts import bp as accounts_bp
-    from circles.groups import bp as groups_bp
-    from circles.meetings import bp as meetings_bp
-    from circles.newsletter import bp as newsletter_bp
-    from circles.pages import bp as pages_bp
-    from circles.progress import bp as progress_bp
-    from circles.workpackages import bp as workpackages_bp
+#: The features in the order their blueprints are registered. A feature's package defines its blueprint
+#: (and registers its permission rules); its ``views`` module holds its routes and imports those of its
+#: sub-features, so the package never imports its views and the import graph has no cycle.
+FEATURES = ("pages", "accounts", "groups", "meetings", "workpackages", "newsletter", "progress")
 
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(groups_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(workpackages_bp)
-    app.register_blueprint(newsletter_bp)
-    app.register_blueprint(progress_bp)
+
+def _register_blueprints(app: Flask) -> None:
+    for name in FEATURES:
+        feature = importlib.import_module(f"circles.{name}")
+        importlib.import_module(f"circles.{name}.views")
+        app.register_blueprint(feature.bp)
 
 
 def _register_cli(app: Flask) -> None:

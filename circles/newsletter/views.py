@@ -321,3 +321,9 @@ def retry_failed(issue_id: int):
     flash(ngettext("%(num)d mislukt bericht staat opnieuw klaar om te versturen.",
                    "%(num)d mislukte berichten staan opnieuw klaar om te versturen.", count), "success")
     return redirect(url_for("newsletter.issue_status", issue_id=issue.id))
+
+
+# The routes of the sub-features, registered on this feature's blueprint with this module.
+from circles.newsletter.archive import views as archive_views  # noqa: E402,F401
+from circles.newsletter.news import views as news_views  # noqa: E402,F401
+from circles.newsletter.subscriptions import views as subscription_views  # noqa: E402,F401

@@ -4,4 +4,3 @@ from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
 
-from circles.pages import views  # noqa: E402,F401
