@@ -265,7 +265,7 @@ def test_demo_meetings_are_idempotent(app):
     from circles.accounts.models import User
     from circles.demo import seed_demo
     from circles.groups.models import Circle
-    from circles.meetings.demo import seed_meetings
+    from circles.meetings.demo import seed as seed_meetings
 
     seed_demo()
     circles = {c.name: c for c in db.session.scalars(sa.select(Circle))}

@@ -708,14 +708,14 @@ def _demo_counts() -> tuple[int, int, int]:
 
 
 def test_demo_signals_are_seeded_once(app, client, auth):
-    from circles.demo import seed_demo
-    from circles.progress.signal_demo import seed_signals
+    from circles.demo import people, seed_demo
+    from circles.progress.demo import seed_signals
 
     seed_demo()
-    seed_signals()
+    seed_signals(people())
     db.session.commit()
     counts = _demo_counts()
-    seed_signals()
+    seed_signals(people())
     db.session.commit()
     assert _demo_counts() == counts
     total, recognitions, merged = counts

@@ -13,10 +13,10 @@ from circles.workpackages.models import Adoption, Case, CaseQuote, QuoteRole, St
 
 
 def _seed() -> int:
-    """The whole demo, plus the work-package part in case circles/demo.py does not call it (yet): then
+    """The whole demo, plus the work-package part in case circles/demo/ does not call it (yet): then
     it adds what seed_demo did not, else nothing."""
     from circles.demo import seed_demo
-    from circles.workpackages.demo import seed_workpackages
+    from circles.workpackages.demo import seed as seed_workpackages
 
     seed_demo()
     circles = {c.name: c for c in db.session.scalars(sa.select(Circle))}
