@@ -57,10 +57,6 @@ class ComposeError(Exception):
 
 # --- finding issues ------------------------------------------------------------------------------
 
-def issue_or_none(issue_id: int) -> Issue | None:
-    return db.session.get(Issue, issue_id)
-
-
 def issues_newest_first() -> list[Issue]:
     return list(db.session.scalars(sa.select(Issue).order_by(Issue.number.desc())))
 

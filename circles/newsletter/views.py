@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from circles.core.db import db, utcnow
+from circles.core.loading import load_or_404
 from circles.core.permissions import require
 from circles.core.security import FRAMED_EMAIL_POLICY
 from circles.core.setup import EmptyForm
@@ -21,13 +22,6 @@ from circles.newsletter.models import (
 )
 from circles.newsletter.render import default_section_title
 from circles.reference.services import regions_by_name, sectors_in_order
-
-
-def _issue_or_404(issue_id: int) -> Issue:
-    issue = services.issue_or_none(issue_id)
-    if issue is None:
-        abort(404)
-    return issue
 
 
 def _checked_post() -> None:
@@ -89,7 +83,7 @@ def _interest_names() -> dict[str, str]:
 def compose(issue_id: int):
     """The whole issue in one form. Move buttons save what was typed, then move."""
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     if issue.status != IssueStatus.DRAFT:
         if request.method == "POST":
             abort(409)
@@ -117,7 +111,7 @@ def compose(issue_id: int):
 @login_required
 def add_section(issue_id: int):
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     add_form = AddSectionForm()
     add_form.fill_choices(sectors_in_order(), regions_by_name())
     form = ComposeForm(formdata=None)
@@ -140,7 +134,7 @@ def add_section(issue_id: int):
 @login_required
 def remove_section(issue_id: int, section_id: int):
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     _checked_post()
     try:
         services.remove_section(issue, section_id)
@@ -156,7 +150,7 @@ def remove_section(issue_id: int, section_id: int):
 def refresh(issue_id: int):
     """Add what was published since the draft was made, and take over changed times and titles."""
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     _checked_post()
     try:
         added = services.refresh(issue, utcnow())
@@ -173,7 +167,7 @@ def refresh(issue_id: int):
 @login_required
 def delete_issue(issue_id: int):
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     _checked_post()
     try:
         services.delete_draft(issue, current_user)
@@ -201,7 +195,7 @@ def _data(issue: Issue) -> dict:
 def preview(issue_id: int):
     """The e-mail as readers get it, wide and narrow, HTML and plain text, and the checks."""
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     return _preview_page(issue)
 
 
@@ -221,7 +215,7 @@ def preview_html(issue_id: int):
     """The HTML part alone, for the preview frames. Its own policy: the inline styles e-mail needs, no
     scripts, shown only inside this site's pages."""
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     rendered = services.render(_data(issue), _language_param())
     response = make_response(rendered.html)
     response.headers["Content-Security-Policy"] = FRAMED_EMAIL_POLICY
@@ -233,7 +227,7 @@ def preview_html(issue_id: int):
 @login_required
 def test_send(issue_id: int):
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     _checked_post()
     sending.test_send(issue, current_user)
     db.session.commit()
@@ -247,13 +241,13 @@ def test_send(issue_id: int):
 @login_required
 def approve(issue_id: int):
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     _checked_post()
     try:
         services.approve(issue, current_user, utcnow())
     except services.ComposeError as exc:
         db.session.rollback()
-        return _preview_page(_issue_or_404(issue_id), exc.message, exc.status)
+        return _preview_page(load_or_404(Issue, issue_id), exc.message, exc.status)
     db.session.commit()
     flash(_("Editie %(number)s is goedgekeurd en vastgelegd. Controleer de ontvangers en verstuur haar.",
             number=issue.number), "success")
@@ -264,7 +258,7 @@ def approve(issue_id: int):
 @login_required
 def reopen(issue_id: int):
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     _checked_post()
     try:
         services.reopen(issue, current_user)
@@ -279,7 +273,7 @@ def reopen(issue_id: int):
 @login_required
 def send(issue_id: int):
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     _checked_post()
     try:
         count = sending.start(issue, current_user, utcnow())
@@ -299,7 +293,7 @@ def send(issue_id: int):
 def issue_status(issue_id: int):
     """An approved issue (ready to send) or the send report of one that is going or went out."""
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     if issue.status == IssueStatus.DRAFT:
         return redirect(url_for("newsletter.compose", issue_id=issue.id))
     confirmed = services.subscriber_counts().get(SubscriberStatus.CONFIRMED.value, 0)
@@ -311,7 +305,7 @@ def issue_status(issue_id: int):
 @login_required
 def retry_failed(issue_id: int):
     require("newsletter.edit")
-    issue = _issue_or_404(issue_id)
+    issue = load_or_404(Issue, issue_id)
     _checked_post()
     try:
         count = sending.retry_failed(issue, current_user)

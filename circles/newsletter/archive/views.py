@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from circles.core.activity import public_url
 from circles.core.db import db
 from circles.core.feeds import Entry, atom_response
+from circles.core.loading import load_or_404
 from circles.core.pagecache import for_everyone
 from circles.core.paging import paginate_rows
 from circles.core.security import FRAMED_EMAIL_POLICY
@@ -27,8 +28,9 @@ def _gone_out():
 
 
 def _issue_or_404(number: int) -> Issue:
-    issue = db.session.scalar(_gone_out().where(Issue.number == number))
-    if issue is None or not issue.snapshot:
+    """An issue that went out; one without its frozen content (sent before snapshots existed) is not shown."""
+    issue = load_or_404(Issue, where=[Issue.status.in_(GONE_OUT), Issue.number == number])
+    if not issue.snapshot:
         abort(404)
     return issue
 

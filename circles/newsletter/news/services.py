@@ -89,10 +89,9 @@ def region_names() -> dict[str, str]:
     return dict(db.session.execute(sa.select(Region.code, Region.name)).all())
 
 
-def approved_or_404(news_id: int) -> NewsItem:
-    """An approved item for its public page; pending, declined and unknown ids are all 404."""
-    return db.first_or_404(sa.select(NewsItem).where(NewsItem.id == news_id, NewsItem.status == NewsStatus.APPROVED)
-                           .options(joinedload(NewsItem.organisation)))
+def approved_where(news_id: int) -> list:
+    """The conditions of an approved item's public page: pending, declined and unknown ids are all 404."""
+    return [NewsItem.id == news_id, NewsItem.status == NewsStatus.APPROVED]
 
 
 # --- Deciding --------------------------------------------------------------------------------------

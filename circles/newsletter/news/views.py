@@ -5,8 +5,10 @@ Each view: load (404), authorise, validate, call one service, commit, flash, red
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from circles.core.db import db
+from circles.core.loading import load_or_404
 from circles.core.permissions import require
 from circles.core.setup import EmptyForm
 from circles.core.views import form_page
@@ -89,7 +91,7 @@ def _refused(err: news.NewsError):
 @login_required
 def approve_news(news_id: int):
     """Approve a waiting submission; the submitter gets an e-mail."""
-    item = db.get_or_404(NewsItem, news_id)
+    item = load_or_404(NewsItem, news_id)
     require("newsletter.edit")
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -106,7 +108,7 @@ def approve_news(news_id: int):
 @login_required
 def decline_news(news_id: int):
     """Decline a waiting submission with a reason; the submitter gets an e-mail with that reason."""
-    item = db.get_or_404(NewsItem, news_id)
+    item = load_or_404(NewsItem, news_id)
     require("newsletter.edit")
     form = DeclineNewsForm()
     try:
@@ -127,7 +129,7 @@ def decline_news(news_id: int):
 @bp.route("/nieuwsbrief/nieuws/<int:news_id>")
 def news_item(news_id: int):
     """An approved news item, public (the newsletter links here); anything else is 404."""
-    item = news.approved_or_404(news_id)
+    item = load_or_404(NewsItem, where=news.approved_where(news_id), options=[joinedload(NewsItem.organisation)])
     region = db.session.get(Region, item.region_code) if item.region_code else None
     return render_template("newsletter/news/item.html", item=item, region=region,
                            sector_label=SECTOR_LABELS.get(item.sector_code) if item.sector_code else None)
