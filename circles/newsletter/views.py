@@ -1,5 +1,7 @@
 """The editors' pages: the overview, the composer, preview and checks, approve and send, the send report."""
 
+from contextlib import contextmanager
+
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -22,6 +24,23 @@ from circles.newsletter.models import (
 )
 from circles.newsletter.render import default_section_title
 from circles.reference.services import regions_by_name, sectors_in_order
+
+
+def _issue_for_change(issue_id: int) -> Issue:
+    """The issue an editor's button acts on, after the permission and the form's token."""
+    require("newsletter.edit")
+    issue = load_or_404(Issue, issue_id)
+    _checked_post()
+    return issue
+
+
+@contextmanager
+def _refusal_as_status():
+    """A refused step of the workflow answers its status (a button the page no longer offers)."""
+    try:
+        yield
+    except services.ComposeError as exc:
+        abort(exc.status)
 
 
 def _checked_post() -> None:
@@ -133,13 +152,9 @@ def add_section(issue_id: int):
 @bp.route("/nieuwsbrief/redactie/<int:issue_id>/sectie/<int:section_id>/verwijderen", methods=["POST"])
 @login_required
 def remove_section(issue_id: int, section_id: int):
-    require("newsletter.edit")
-    issue = load_or_404(Issue, issue_id)
-    _checked_post()
-    try:
+    issue = _issue_for_change(issue_id)
+    with _refusal_as_status():
         services.remove_section(issue, section_id)
-    except services.ComposeError as exc:
-        abort(exc.status)
     db.session.commit()
     flash(_("De sectie is verwijderd; de onderwerpen staan weer in hun eigen sectie."), "success")
     return redirect(url_for("newsletter.compose", issue_id=issue.id))
@@ -149,14 +164,10 @@ def remove_section(issue_id: int, section_id: int):
 @login_required
 def refresh(issue_id: int):
     """Add what was published since the draft was made, and take over changed times and titles."""
-    require("newsletter.edit")
-    issue = load_or_404(Issue, issue_id)
-    _checked_post()
-    try:
+    issue = _issue_for_change(issue_id)
+    with _refusal_as_status():
         added = services.refresh(issue, utcnow())
         updated = services.update_from_platform(issue)
-    except services.ComposeError as exc:
-        abort(exc.status)
     db.session.commit()
     flash(_("Nieuwe onderwerpen: %(added)s. Bijgewerkt: %(updated)s.", added=added, updated=updated),
           "success")
@@ -166,13 +177,9 @@ def refresh(issue_id: int):
 @bp.route("/nieuwsbrief/redactie/<int:issue_id>/verwijderen", methods=["POST"])
 @login_required
 def delete_issue(issue_id: int):
-    require("newsletter.edit")
-    issue = load_or_404(Issue, issue_id)
-    _checked_post()
-    try:
+    issue = _issue_for_change(issue_id)
+    with _refusal_as_status():
         services.delete_draft(issue, current_user)
-    except services.ComposeError as exc:
-        abort(exc.status)
     db.session.commit()
     flash(_("Het concept is verwijderd."), "success")
     return redirect(url_for("newsletter.editor_home"))
@@ -226,9 +233,7 @@ def preview_html(issue_id: int):
 @bp.route("/nieuwsbrief/redactie/<int:issue_id>/testmail", methods=["POST"])
 @login_required
 def test_send(issue_id: int):
-    require("newsletter.edit")
-    issue = load_or_404(Issue, issue_id)
-    _checked_post()
+    issue = _issue_for_change(issue_id)
     sending.test_send(issue, current_user)
     db.session.commit()
     flash(_("Een testversie is verstuurd naar %(address)s.", address=current_user.email), "success")
@@ -240,9 +245,7 @@ def test_send(issue_id: int):
 @bp.route("/nieuwsbrief/redactie/<int:issue_id>/goedkeuren", methods=["POST"])
 @login_required
 def approve(issue_id: int):
-    require("newsletter.edit")
-    issue = load_or_404(Issue, issue_id)
-    _checked_post()
+    issue = _issue_for_change(issue_id)
     try:
         services.approve(issue, current_user, utcnow())
     except services.ComposeError as exc:
@@ -257,13 +260,9 @@ def approve(issue_id: int):
 @bp.route("/nieuwsbrief/redactie/<int:issue_id>/terug-naar-concept", methods=["POST"])
 @login_required
 def reopen(issue_id: int):
-    require("newsletter.edit")
-    issue = load_or_404(Issue, issue_id)
-    _checked_post()
-    try:
+    issue = _issue_for_change(issue_id)
+    with _refusal_as_status():
         services.reopen(issue, current_user)
-    except services.ComposeError as exc:
-        abort(exc.status)
     db.session.commit()
     flash(_("De editie is weer een concept."), "success")
     return redirect(url_for("newsletter.compose", issue_id=issue.id))
@@ -272,9 +271,7 @@ def reopen(issue_id: int):
 @bp.route("/nieuwsbrief/redactie/<int:issue_id>/verzenden", methods=["POST"])
 @login_required
 def send(issue_id: int):
-    require("newsletter.edit")
-    issue = load_or_404(Issue, issue_id)
-    _checked_post()
+    issue = _issue_for_change(issue_id)
     try:
         count = sending.start(issue, current_user, utcnow())
     except services.ComposeError as exc:
@@ -304,13 +301,9 @@ def issue_status(issue_id: int):
 @bp.route("/nieuwsbrief/redactie/<int:issue_id>/opnieuw-proberen", methods=["POST"])
 @login_required
 def retry_failed(issue_id: int):
-    require("newsletter.edit")
-    issue = load_or_404(Issue, issue_id)
-    _checked_post()
-    try:
+    issue = _issue_for_change(issue_id)
+    with _refusal_as_status():
         count = sending.retry_failed(issue, current_user)
-    except services.ComposeError as exc:
-        abort(exc.status)
     db.session.commit()
     flash(ngettext("%(num)d mislukt bericht staat opnieuw klaar om te versturen.",
                    "%(num)d mislukte berichten staan opnieuw klaar om te versturen.", count), "success")
