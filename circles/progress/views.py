@@ -32,7 +32,7 @@ from circles.progress.dashboards import (
 )
 from circles.progress.forms import RecordForm, SettingsForm
 from circles.progress.permissions import settings_of
-from circles.progress.signals import top_signals
+from circles.progress.signals.services import top_signals
 from circles.reference.models import Region, Sector
 from circles.reference.services import regions_by_name, sectors_in_order
 

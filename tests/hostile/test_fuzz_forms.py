@@ -51,7 +51,7 @@ from circles.meetings import minutes, rsvp
 from circles.meetings.minutes_views import ACTION_PREFIX, DECISION_PREFIX, EDITOR_PREFIX
 from circles.newsletter import compose_forms, news_forms, subscription_forms
 from circles.progress import forms as progress_forms
-from circles.progress import signal_forms
+from circles.progress.signals import forms as signal_forms
 from circles.workpackages import case_forms
 from circles.workpackages import forms as package_forms
 from circles.workpackages.attachments import AttachmentForm
