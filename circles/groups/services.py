@@ -10,7 +10,7 @@ from itertools import takewhile
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from circles.accounts.models import Organisation, User
 from circles.core import audit
@@ -18,7 +18,6 @@ from circles.core.db import db, utcnow
 from circles.core.mail import queue_mail
 from circles.core.notifications import wants
 from circles.core.paging import RowPage, paginate_counted
-from circles.core.permissions import is_admin
 from circles.core.text import slugify
 from circles.groups.models import (
     Circle,
@@ -30,6 +29,7 @@ from circles.groups.models import (
     MembershipState,
     Visibility,
 )
+from circles.groups.visibility import visible_circles_clause
 from circles.reference.models import Region, Sector
 
 INVITATION_DAYS = 14
@@ -42,20 +42,6 @@ class CircleError(ValueError):
         super().__init__(message)
         self.message = message
         self.status = status
-
-
-# --- Visibility: one expression, used by every listing, count and search -----------------------
-
-def visible_circles_clause(user):
-    """SQL condition: circles ``user`` may see. Circle-only circles exist only for their members."""
-    if is_admin(user):
-        return sa.true()
-    if user is None or not user.is_authenticated:
-        return Circle.visibility == Visibility.PUBLIC
-    own = aliased(Membership)  # aliased, so an outer query that joins memberships does not swallow it
-    is_member = sa.exists().where(own.circle_id == Circle.id, own.user_id == user.id,
-                                  own.state == MembershipState.ACTIVE)
-    return sa.or_(Circle.visibility.in_([Visibility.PUBLIC, Visibility.PLATFORM]), is_member)
 
 
 def membership_of(user, circle: Circle) -> Membership | None:
