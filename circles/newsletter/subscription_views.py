@@ -202,7 +202,7 @@ def profile_slot(user=None, **_context) -> Markup:
     if user is None or not user.is_authenticated:
         return Markup("")
     sub = subscriptions.subscription_for(user)
-    return Markup(render_template("newsletter/my_subscription_slot.html", sub=sub,
+    return Markup(render_template("newsletter/slots/profile_page.html", sub=sub,
                                   active=sub is not None and sub.status == SubscriberStatus.CONFIRMED))
 
 
