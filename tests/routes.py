@@ -271,7 +271,8 @@ def _add_progress(world: World) -> None:
     from decimal import Decimal
 
     from circles.core.timefmt import local_today
-    from circles.progress import records, signals
+    from circles.progress import records
+    from circles.progress.signals import services as signals
 
     coordinator = world.account(Role.COORDINATOR)
     records.record(world.org, coordinator, year=local_today().year - 1, quarter=None, target=Decimal(20),

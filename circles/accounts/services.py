@@ -12,13 +12,15 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import aliased, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from circles.accounts.models import Organisation, Role, User
 from circles.core import audit
 from circles.core.db import db, utcnow
-from circles.core.models import OutgoingMail
+from circles.core.models import AuditEntry, OutgoingMail
 from circles.core.text import slugify
+from circles.reference.models import Municipality
 
 
 @functools.lru_cache(maxsize=4)
@@ -50,6 +52,47 @@ def find_organisation_by_name(name: str) -> Organisation | None:
     )
 
 
+def organisations_query(q: str = "") -> sa.Select:
+    """Organisations by name, those whose name contains ``q`` when given (the organisations page)."""
+    query = sa.select(Organisation).order_by(Organisation.name)
+    if q:
+        query = query.where(Organisation.name.ilike(f"%{q}%"))
+    return query
+
+
+def organisation_names() -> list[str]:
+    """Every organisation's name, by name (the registration form suggests them)."""
+    return list(db.session.scalars(sa.select(Organisation.name).order_by(Organisation.name)))
+
+
+def municipalities_by_name() -> list[Municipality]:
+    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
+
+
+def organisations_in_sector(code: str) -> list[Organisation]:
+    """A sector's organisations by name, with their municipality and region (a sector page)."""
+    return list(db.session.scalars(
+        sa.select(Organisation).where(Organisation.sector_code == code)
+        .options(joinedload(Organisation.municipality).joinedload(Municipality.region)).order_by(Organisation.name)))
+
+
+def users_query(q: str = "") -> sa.Select:
+    """Accounts by name, those whose name or address contains ``q`` when given (the administrators' list)."""
+    query = sa.select(User).order_by(User.name, User.id)
+    if q:
+        query = query.where(sa.or_(User.name.ilike(f"%{q}%"), User.email.ilike(f"%{q}%")))
+    return query
+
+
+def audit_log_query(*where) -> sa.Select:
+    """Audit entries matching ``where``, newest first, as rows of (entry, actor's name, subject's name): the
+    names are looked up, not stored, so a deleted account's name is gone from the log as well."""
+    actor, subject = aliased(User), aliased(User)
+    return (sa.select(AuditEntry, actor.name, subject.name)
+            .outerjoin(actor, actor.id == AuditEntry.actor_id).outerjoin(subject, subject.id == AuditEntry.subject_id)
+            .where(*where).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
+
+
 def create_organisation(name: str, sector_code: str, municipality_id: int | None, website: str = "") -> Organisation:
     """A new organisation with a unique slug."""
     base = slugify(name, "organisatie", 200)
@@ -77,6 +120,25 @@ def register_user(*, name: str, email: str, password: str, function: str, organi
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def update_profile(user: User, *, name: str, email: str, function: str, locale: str, show_email: bool,
+                   muted_notifications: list[str]) -> None:
+    """One's own profile; an address is one account's only."""
+    other = get_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise AccountError("email", _l("Er is al een account met dit e-mailadres."))
+    user.name, user.email, user.function = name, normalise_email(email), function
+    user.locale, user.show_email, user.muted_notifications = locale, show_email, muted_notifications
+
+
+def update_organisation(org: Organisation, *, name: str, sector_code: str, municipality_id: int,
+                        website: str) -> None:
+    """An organisation's details; a name is one organisation's only."""
+    same_name = find_organisation_by_name(name)
+    if same_name is not None and same_name.id != org.id:
+        raise AccountError("name", _l("Er is al een organisatie met deze naam."))
+    org.name, org.sector_code, org.municipality_id, org.website = name, sector_code, municipality_id, website
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -3,12 +3,10 @@
 import json
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.orm import aliased
 
 from circles.accounts import bp, services
 from circles.accounts.forms import (
@@ -25,6 +23,7 @@ from circles.accounts.forms import (
 )
 from circles.accounts.models import Organisation, Role, User
 from circles.core import notifications
+from circles.core.loading import load_or_404
 from circles.core.mail import queue_mail, recently_mailed
 from circles.core.models import AuditEntry
 from circles.core.paging import paginate_rows
@@ -33,7 +32,7 @@ from circles.core.security import safe_next
 from circles.core.setup import EmptyForm
 from circles.core.views import form_page
 from circles.extensions import db, limiter, login_manager
-from circles.reference.models import Municipality, Sector
+from circles.reference.services import sectors_in_order
 
 #: Reset links: the outbox batch they are queued in, and how often one address may get one.
 RESET_BATCH = "accounts:reset"
@@ -51,13 +50,7 @@ def load_user(user_id: str) -> User | None:
 
 
 def _reference_choices(form) -> None:
-    sectors = db.session.scalars(sa.select(Sector).order_by(Sector.position)).all()
-    municipalities = db.session.scalars(sa.select(Municipality).order_by(Municipality.name)).all()
-    OrganisationFields.fill(form, sectors, municipalities)
-
-
-def _organisation_names() -> list[str]:
-    return list(db.session.scalars(sa.select(Organisation.name).order_by(Organisation.name)))
+    OrganisationFields.fill(form, sectors_in_order(), services.municipalities_by_name())
 
 
 # --- Registration and log-in ---------------------------------------------------------------------
@@ -70,30 +63,35 @@ def register():
     form = RegistrationForm()
     _reference_choices(form)
     if form.is_submitted():
-        valid = form.validate()
-        named = form.organisation.data and not form.organisation.errors
-        org = services.find_organisation_by_name(form.organisation.data) if named else None
-        if org is None and named:
-            valid = _new_organisation_fields_valid(form) and valid
-        if valid:
-            if org is None:
-                org = services.create_organisation(form.organisation.data, form.sector.data,
-                                                   int(form.municipality.data))
-            try:
-                user = services.register_user(
-                    name=form.name.data, email=form.email.data, password=form.password.data,
-                    function=form.function.data or "", organisation=org, locale=str(_current_locale()),
-                )
-            except services.AccountError as err:
-                getattr(form, err.field).errors.append(err.message)
-            else:
-                db.session.commit()
-                session.clear()
-                login_user(user)
-                flash(_("Welkom, %(name)s. Uw account is aangemaakt.", name=user.name), "success")
-                return redirect(safe_next(url_for("pages.home")))
+        user = _registered(form)
+        if user is not None:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            flash(_("Welkom, %(name)s. Uw account is aangemaakt.", name=user.name), "success")
+            return redirect(safe_next(url_for("pages.home")))
         db.session.rollback()
-    return form_page("accounts/register.html", form, organisation_names=_organisation_names())
+    return form_page("accounts/register.html", form, organisation_names=services.organisation_names())
+
+
+def _registered(form: RegistrationForm) -> User | None:
+    """The new account, with its organisation when that is new too; None when the form says what is wrong."""
+    valid = form.validate()
+    named = form.organisation.data and not form.organisation.errors
+    org = services.find_organisation_by_name(form.organisation.data) if named else None
+    if org is None and named:
+        valid = _new_organisation_fields_valid(form) and valid
+    if not valid:
+        return None
+    if org is None:
+        org = services.create_organisation(form.organisation.data, form.sector.data, int(form.municipality.data))
+    try:
+        return services.register_user(name=form.name.data, email=form.email.data, password=form.password.data,
+                                      function=form.function.data or "", organisation=org,
+                                      locale=str(_current_locale()))
+    except services.AccountError as err:
+        getattr(form, err.field).errors.append(err.message)
+        return None
 
 
 def _new_organisation_fields_valid(form: RegistrationForm) -> bool:
@@ -168,6 +166,12 @@ def logout():
     return redirect(url_for("pages.home"))
 
 
+def _end_session() -> None:
+    """After a new password or a deleted account: nobody is logged in on this browser any more."""
+    logout_user()
+    session.clear()
+
+
 # --- Passwords -----------------------------------------------------------------------------------
 
 @bp.route("/account/wachtwoord-vergeten", methods=["GET", "POST"])
@@ -199,8 +203,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         services.set_new_password(user, form.password.data)
         db.session.commit()
-        logout_user()
-        session.clear()
+        _end_session()
         flash(_("Uw wachtwoord is gewijzigd. U kunt nu inloggen."), "success")
         return redirect(url_for("accounts.login"))
     return form_page("accounts/reset_password.html", form)
@@ -231,17 +234,15 @@ def profile():
                        notifications=[k for k in kinds if k not in (current_user.muted_notifications or [])])
     form.fill_notification_choices(kinds)
     if form.validate_on_submit():
-        other = services.get_user_by_email(form.email.data)
-        if other is not None and other.id != current_user.id:
-            form.email.errors.append(_("Er is al een account met dit e-mailadres."))
+        chosen = set(form.notifications.data or [])
+        try:
+            services.update_profile(current_user, name=form.name.data, email=form.email.data,
+                                    function=form.function.data or "", locale=form.locale.data,
+                                    show_email=form.show_email.data,
+                                    muted_notifications=sorted(k for k in kinds if k not in chosen))
+        except services.AccountError as err:
+            getattr(form, err.field).errors.append(err.message)
         else:
-            current_user.name = form.name.data
-            current_user.email = services.normalise_email(form.email.data)
-            current_user.function = form.function.data or ""
-            current_user.locale = form.locale.data
-            current_user.show_email = form.show_email.data
-            chosen = set(form.notifications.data or [])
-            current_user.muted_notifications = sorted(k for k in kinds if k not in chosen)
             db.session.commit()
             session["lang"] = current_user.locale
             flash(_("Uw profiel is opgeslagen."), "success")
@@ -282,11 +283,15 @@ def delete_account():
             flash(err.message, "error")
             return form_page("accounts/delete_account.html", form)
         db.session.commit()
-        logout_user()
-        session.clear()
+        _end_session()
         flash(_("Uw account en uw gegevens zijn verwijderd."), "success")
         return redirect(url_for("pages.home"))
     return form_page("accounts/delete_account.html", form)
+
+
+def _search_text() -> str:
+    """What a list page's search box asked for (``?q=``)."""
+    return request.args.get("q", "", type=str).strip()[:100]
 
 
 # --- Organisations -------------------------------------------------------------------------------
@@ -296,18 +301,19 @@ def delete_account():
 def organisations():
     """All organisations, with their sector and region, searchable by name."""
     require("organisation.list")
-    q = request.args.get("q", "", type=str).strip()[:100]
-    query = sa.select(Organisation).order_by(Organisation.name)
-    if q:
-        query = query.where(Organisation.name.ilike(f"%{q}%"))
-    page = db.paginate(query, per_page=50, error_out=False)
+    q = _search_text()
+    page = db.paginate(services.organisations_query(q), per_page=50, error_out=False)
     return render_template("accounts/organisations.html", page=page, q=q)
+
+
+def _load_organisation(slug: str) -> Organisation:
+    return load_or_404(Organisation, where=[Organisation.slug == slug])
 
 
 @bp.route("/organisaties/<slug>")
 def organisation(slug: str):
     """An organisation's page; its members are listed for logged-in members only."""
-    org = db.first_or_404(sa.select(Organisation).where(Organisation.slug == slug))
+    org = _load_organisation(slug)
     return render_template("accounts/organisation.html", org=org)
 
 
@@ -315,21 +321,19 @@ def organisation(slug: str):
 @login_required
 def organisation_edit(slug: str):
     """Edit an organisation's name, sector, municipality and website."""
-    org = db.first_or_404(sa.select(Organisation).where(Organisation.slug == slug))
+    org = _load_organisation(slug)
     require("organisation.edit", org)
     # no obj=org: WTForms would take org.sector (an object) over the code given here, and select nothing
     form = OrganisationForm(name=org.name, website=org.website, sector=org.sector_code,
                             municipality=str(org.municipality_id or ""))
     _reference_choices(form)
     if form.validate_on_submit():
-        same_name = services.find_organisation_by_name(form.name.data)
-        if same_name is not None and same_name.id != org.id:
-            form.name.errors.append(_("Er is al een organisatie met deze naam."))
+        try:
+            services.update_organisation(org, name=form.name.data, sector_code=form.sector.data,
+                                         municipality_id=int(form.municipality.data), website=form.website.data or "")
+        except services.AccountError as err:
+            getattr(form, err.field).errors.append(err.message)
         else:
-            org.name = form.name.data
-            org.sector_code = form.sector.data
-            org.municipality_id = int(form.municipality.data)
-            org.website = form.website.data or ""
             db.session.commit()
             flash(_("De organisatie is opgeslagen."), "success")
             return redirect(url_for("accounts.organisation", slug=org.slug))
@@ -347,11 +351,8 @@ def admin_users():
 
 
 def _admin_users_page(status: int = 200, error: str | None = None):
-    q = request.args.get("q", "", type=str).strip()[:100]
-    query = sa.select(User).order_by(User.name, User.id)
-    if q:
-        query = query.where(sa.or_(User.name.ilike(f"%{q}%"), User.email.ilike(f"%{q}%")))
-    page = db.paginate(query, per_page=50, error_out=False)
+    q = _search_text()
+    page = db.paginate(services.users_query(q), per_page=50, error_out=False)
     return render_template("accounts/admin_users.html", page=page, q=q, error=error,
                            role_choices=RoleForm.role_choices()), status
 
@@ -361,7 +362,7 @@ def _admin_users_page(status: int = 200, error: str | None = None):
 def admin_set_role(user_id: int):
     """Change one account's platform role; recorded in the audit log."""
     require("user.manage_roles")
-    user = db.get_or_404(User, user_id)
+    user = load_or_404(User, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         return _admin_users_page(422, _("Kies een geldige rol."))
@@ -381,11 +382,6 @@ def admin_set_role(user_id: int):
 def admin_log():
     """The whole audit log, newest first, for administrators."""
     require("audit.view_all")
-    actor, subject = aliased(User), aliased(User)
-    query = (sa.select(AuditEntry, actor.name, subject.name)
-             .outerjoin(actor, actor.id == AuditEntry.actor_id).outerjoin(subject, subject.id == AuditEntry.subject_id)
-             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
     action = request.args.get("actie", "", type=str).strip()[:60]
-    if action:
-        query = query.where(AuditEntry.action == action)
+    query = services.audit_log_query(*([AuditEntry.action == action] if action else []))
     return render_template("accounts/admin_log.html", page=paginate_rows(query, per_page=100), action=action)

@@ -23,7 +23,7 @@ def _home_slot(**_context):
 
     if not current_user.is_authenticated:
         return ""
-    return render_template("groups/_home.html", rows=services.my_circles(current_user))
+    return render_template("groups/slots/home.html", rows=services.my_circles(current_user))
 
 
 slots.register("home", _home_slot, order=10)

@@ -4,8 +4,8 @@ from flask import g, has_request_context
 
 from circles.accounts.models import Role
 from circles.core.permissions import rule
-from circles.groups import services
-from circles.groups.models import JoinPolicy, Visibility
+from circles.groups import services, visibility
+from circles.groups.models import JoinPolicy
 
 
 def _logged_in(user) -> bool:
@@ -49,11 +49,8 @@ def create_circle(user, _obj=None) -> bool:
 
 @rule("circle.view")
 def view_circle(user, circle) -> bool:
-    if circle.visibility == Visibility.PUBLIC:
-        return True
-    if circle.visibility == Visibility.PLATFORM:
-        return _logged_in(user)
-    return is_member(user, circle)
+    """See ``visibility``: the same rule as the SQL every listing uses."""
+    return visibility.may_see(user, circle, lambda: is_member(user, circle))
 
 
 @rule("circle.see_members")

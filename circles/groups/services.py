@@ -5,12 +5,15 @@ Plain functions; they never commit. Membership and role changes are written to t
 
 import hashlib
 import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import takewhile
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from circles.accounts.models import Organisation, User
 from circles.core import audit
@@ -18,7 +21,6 @@ from circles.core.db import db, utcnow
 from circles.core.mail import queue_mail
 from circles.core.notifications import wants
 from circles.core.paging import RowPage, paginate_counted
-from circles.core.permissions import is_admin
 from circles.core.text import slugify
 from circles.groups.models import (
     Circle,
@@ -30,7 +32,8 @@ from circles.groups.models import (
     MembershipState,
     Visibility,
 )
-from circles.reference.models import Region, Sector
+from circles.groups.visibility import visible_circles_clause
+from circles.reference.models import Municipality, Region, Sector
 
 INVITATION_DAYS = 14
 
@@ -42,20 +45,6 @@ class CircleError(ValueError):
         super().__init__(message)
         self.message = message
         self.status = status
-
-
-# --- Visibility: one expression, used by every listing, count and search -----------------------
-
-def visible_circles_clause(user):
-    """SQL condition: circles ``user`` may see. Circle-only circles exist only for their members."""
-    if is_admin(user):
-        return sa.true()
-    if user is None or not user.is_authenticated:
-        return Circle.visibility == Visibility.PUBLIC
-    own = aliased(Membership)  # aliased, so an outer query that joins memberships does not swallow it
-    is_member = sa.exists().where(own.circle_id == Circle.id, own.user_id == user.id,
-                                  own.state == MembershipState.ACTIVE)
-    return sa.or_(Circle.visibility.in_([Visibility.PUBLIC, Visibility.PLATFORM]), is_member)
 
 
 def membership_of(user, circle: Circle) -> Membership | None:
@@ -124,12 +113,85 @@ def circles_query(user, *, sector: str | None = None, region: str | None = None,
         # a national circle (no regions) is open to every region
         query = query.where(sa.or_(Circle.regions.any(Region.code == region), ~Circle.regions.any()))
     if q:
-        query = query.where(Circle.name.ilike(f"%{_escape_like(q)}%", escape="\\"))
+        query = query.where(_contains(Circle.name, q))
     return query.order_by(Circle.id)
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(column, text: str):
+    """``column`` contains ``text``, letter for letter: % and _ are no wildcards (case-insensitive)."""
+    return column.ilike(f"%{_escape_like(text)}%", escape="\\")
+
+
+@dataclass(frozen=True)
+class IndexFilters:
+    """The circle list's filters, checked against what exists ("" means: not filtered)."""
+
+    sector: str = ""
+    #: The region's code; ``asked_region`` is what the address said ("mijn" for the reader's own region).
+    region: str = ""
+    asked_region: str = ""
+    q: str = ""
+
+    def url_args(self) -> dict[str, str]:
+        """The filters as URL parameters for the paging links, leaving out empty ones."""
+        return {k: v for k, v in (("sector", self.sector), ("regio", self.asked_region), ("q", self.q)) if v}
+
+
+def parse_index_filters(args: Mapping[str, str], sector_codes: set[str], region_codes: set[str], *,
+                        logged_in: bool, own_region: Callable[[], Region | None]) -> tuple[IndexFilters, list[str]]:
+    """Sector, region ("mijn": the reader's organisation's, ``own_region()``, looked up only then) and search
+    text from URL parameters; an unknown value is ignored with a notice for the reader."""
+    sector, region = args.get("sector", "", type=str), args.get("regio", "", type=str)
+    notices = []
+    if sector and sector not in sector_codes:
+        notices.append(_("De gekozen sector bestaat niet; er is niet op sector gefilterd."))
+        sector = ""
+    if region == "mijn" and logged_in:
+        own = own_region()
+        region = own.code if own else ""
+        if not own:
+            notices.append(_("Uw organisatie heeft geen regio; er is niet op regio gefilterd."))
+    elif region and region not in region_codes:
+        notices.append(_("De gekozen regio bestaat niet; er is niet op regio gefilterd."))
+        region = ""
+    asked_region = "mijn" if args.get("regio") == "mijn" else region
+    return IndexFilters(sector=sector, region=region, asked_region=asked_region,
+                        q=args.get("q", "", type=str).strip()[:100]), notices
+
+
+def directory_query(*, name: str = "", organisation: str = "", sector: str = "", region: str = "",
+                    circle: Circle | None = None) -> sa.Select:
+    """The member directory: people by name with their organisation and its sector, whose name or
+    organisation's name contains the text given, of a sector or region, or active members of ``circle``."""
+    query = (sa.select(User).join(User.organisation, isouter=True)
+             .join(Municipality, Municipality.id == Organisation.municipality_id, isouter=True)
+             .options(joinedload(User.organisation).joinedload(Organisation.sector))
+             .order_by(User.name, User.id))
+    if name:
+        query = query.where(_contains(User.name, name))
+    if organisation:
+        query = query.where(_contains(Organisation.name, organisation))
+    if sector:
+        query = query.where(Organisation.sector_code == sector)
+    if region:
+        query = query.where(Municipality.region_code == region)
+    if circle is not None:
+        query = query.where(sa.exists().where(Membership.user_id == User.id, Membership.circle_id == circle.id,
+                                              Membership.state == MembershipState.ACTIVE))
+    return query
+
+
+def circles_of_member(reader, person: User) -> list[Circle]:
+    """The circles ``person`` is an active member of that ``reader`` may see, by name (a profile page)."""
+    return list(db.session.scalars(
+        sa.select(Circle).join(Membership, Membership.circle_id == Circle.id)
+        .where(Membership.user_id == person.id, Membership.state == MembershipState.ACTIVE,
+               visible_circles_clause(reader))
+        .order_by(Circle.name)))
 
 
 def my_circles(user) -> list[tuple[Circle, Membership, int]]:

@@ -1,15 +1,15 @@
 """Circle pages. Each view: load (404, also for circles the reader may not see), authorise (403),
 validate, call one service, commit, flash, redirect."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import aliased, joinedload
 
-from circles.accounts.models import Organisation, User
+from circles.accounts.models import User
+from circles.accounts.services import audit_log_query, organisations_in_sector
 from circles.core import slots
 from circles.core.db import db, utcnow
+from circles.core.loading import load_or_404
 from circles.core.models import AuditEntry
 from circles.core.pagecache import for_everyone
 from circles.core.permissions import can, require
@@ -18,9 +18,9 @@ from circles.core.views import form_page
 from circles.groups import bp, services
 from circles.groups.forms import CircleForm, CircleRoleForm, DeclineForm, InviteForm, JoinRequestForm
 from circles.groups.loading import load_circle, load_membership
-from circles.groups.models import Circle, CircleStatus, Invitation, Membership, MembershipState
+from circles.groups.models import Circle, CircleStatus, Invitation
 from circles.groups.permissions import membership_in
-from circles.reference.models import Municipality, Sector
+from circles.reference.models import Sector
 from circles.reference.services import regions_by_name, sectors_in_order
 
 
@@ -52,55 +52,49 @@ def _refused(err: services.CircleError, page, circle: Circle):
 CIRCLES_PER_PAGE = 50
 
 
+def _own_region():
+    """The region of the reader's organisation (asked only when the list is filtered on "mijn")."""
+    return current_user.organisation.region if current_user.organisation else None
+
+
+def _page_of(query):
+    """The page asked for; past the last page, the last page."""
+    page = db.paginate(query, per_page=CIRCLES_PER_PAGE, error_out=False)
+    if page.page > 1 and not page.items and page.total:
+        page = db.paginate(query, page=page.pages, per_page=CIRCLES_PER_PAGE, error_out=False)
+    return page
+
+
 @bp.route("/leercirkels")
 @for_everyone
 def index():
     """Circles the reader may see, grouped by sector; filter by sector, region or my region; search."""
     sectors, regions = sectors_in_order(), regions_by_name()
-    sector_codes, region_codes = {s.code for s in sectors}, {r.code for r in regions}
-    sector = request.args.get("sector", "", type=str)
-    region = request.args.get("regio", "", type=str)
-    q = request.args.get("q", "", type=str).strip()[:100]
-    notices = []
-    if sector and sector not in sector_codes:
-        notices.append(_("De gekozen sector bestaat niet; er is niet op sector gefilterd."))
-        sector = ""
-    if region == "mijn" and current_user.is_authenticated:
-        own = current_user.organisation.region if current_user.organisation else None
-        region = own.code if own else ""
-        if not own:
-            notices.append(_("Uw organisatie heeft geen regio; er is niet op regio gefilterd."))
-    elif region and region not in region_codes:
-        notices.append(_("De gekozen regio bestaat niet; er is niet op regio gefilterd."))
-        region = ""
+    filters, notices = services.parse_index_filters(
+        request.args, {s.code for s in sectors}, {r.code for r in regions},
+        logged_in=current_user.is_authenticated, own_region=_own_region)
     # A page of circles at a time: the whole list grows with the platform (a second and a megabyte of HTML at
     # 4,000 circles).
-    query = services.circles_query(current_user, sector=sector or None, region=region or None, q=q)
-    page = db.paginate(query, per_page=CIRCLES_PER_PAGE, error_out=False)
-    if page.page > 1 and not page.items and page.total:
-        page = db.paginate(query, page=page.pages, per_page=CIRCLES_PER_PAGE, error_out=False)
+    page = _page_of(services.circles_query(current_user, sector=filters.sector or None,
+                                           region=filters.region or None, q=filters.q))
     circles = page.items
-    counts = services.member_counts([c.id for c in circles])
-    mine = services.memberships_by_circle(current_user)
+    counts, mine = services.member_counts([c.id for c in circles]), services.memberships_by_circle(current_user)
     slots.prepare("circle_card", circles)
-    groups = [(s, [c for c in circles if s in c.sectors]) for s in sectors if not sector or s.code == sector]
-    asked_region = "mijn" if request.args.get("regio") == "mijn" else region
-    page_filters = {k: v for k, v in (("sector", sector), ("regio", asked_region), ("q", q)) if v}
+    groups = [(s, [c for c in circles if s in c.sectors]) for s in sectors
+              if not filters.sector or s.code == filters.sector]
     return render_template("groups/index.html", groups=[g for g in groups if g[1]], total=page.total, page=page,
-                           page_filters=page_filters, counts=counts, mine=mine, sectors=sectors, regions=regions,
-                           sector=sector, region=region, q=q, notices=notices)
+                           page_filters=filters.url_args(), counts=counts, mine=mine, sectors=sectors,
+                           regions=regions, sector=filters.sector, region=filters.region, q=filters.q,
+                           notices=notices)
 
 
 @bp.route("/sectoren/<code>")
 @for_everyone
 def sector(code: str):
     """One sector: its circles and organisations."""
-    sector = db.get_or_404(Sector, code)
+    sector = load_or_404(Sector, code)
     circles = services.list_circles(current_user, sector=code)
-    organisations = db.session.scalars(
-        sa.select(Organisation).where(Organisation.sector_code == code)
-        .options(joinedload(Organisation.municipality).joinedload(Municipality.region)).order_by(Organisation.name)
-    ).all()
+    organisations = organisations_in_sector(code)
     slots.prepare("circle_card", circles)
     return render_template("groups/sector.html", sector=sector, circles=circles, organisations=organisations,
                            counts=services.member_counts([c.id for c in circles]))
@@ -121,18 +115,25 @@ def create():
     """A coordinator starts a circle and becomes its first coordinator."""
     require("circle.create")
     form = CircleForm(status=CircleStatus.ACTIVE.value)
+    return _circle_form(form, None, lambda: services.create_circle(current_user, **_circle_fields(form)),
+                        lambda circle: _("De leercirkel %(name)s is aangemaakt.", name=circle.name))
+
+
+def _circle_form(form: CircleForm, circle: Circle | None, save, saved_message):
+    """The circle form: when valid, ``save()`` (one service call, giving the circle), commit, say
+    ``saved_message(circle)`` and show the circle; otherwise the form again with what is wrong."""
     form.fill_choices(sectors_in_order(), regions_by_name())
     if form.validate_on_submit():
         try:
-            circle = services.create_circle(current_user, **_circle_fields(form))
+            saved = save()
         except services.CircleError as err:
             db.session.rollback()
             form.sectors.errors = [*form.sectors.errors, err.message]
         else:
             db.session.commit()
-            flash(_("De leercirkel %(name)s is aangemaakt.", name=circle.name), "success")
-            return redirect(url_for("groups.show", slug=circle.slug))
-    return form_page("groups/form.html", form, circle=None)
+            flash(saved_message(saved), "success")
+            return redirect(url_for("groups.show", slug=saved.slug))
+    return form_page("groups/form.html", form, circle=circle)
 
 
 def _value(choice) -> str:
@@ -157,18 +158,12 @@ def edit(slug: str):
                       sectors=[s.code for s in circle.sectors], regions=[r.code for r in circle.regions],
                       visibility=_value(circle.visibility), join_policy=_value(circle.join_policy),
                       status=_value(circle.status))
-    form.fill_choices(sectors_in_order(), regions_by_name())
-    if form.validate_on_submit():
-        try:
-            services.update_circle(current_user, circle, status=form.status.data, **_circle_fields(form))
-        except services.CircleError as err:
-            db.session.rollback()
-            form.sectors.errors = [*form.sectors.errors, err.message]
-        else:
-            db.session.commit()
-            flash(_("De leercirkel is opgeslagen."), "success")
-            return redirect(url_for("groups.show", slug=circle.slug))
-    return form_page("groups/form.html", form, circle=circle)
+
+    def save() -> Circle:
+        services.update_circle(current_user, circle, status=form.status.data, **_circle_fields(form))
+        return circle
+
+    return _circle_form(form, circle, save, lambda _circle: _("De leercirkel is opgeslagen."))
 
 
 # --- Joining and leaving -------------------------------------------------------------------------
@@ -206,8 +201,7 @@ def join(slug: str):
 def leave(slug: str):
     """Leave the circle, or withdraw a request. The last coordinator cannot leave."""
     circle = load_circle(slug)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    _empty_form_sent()
     require("circle.leave", circle)
     try:
         services.leave(current_user, circle)
@@ -229,26 +223,40 @@ def manage(slug: str):
     return _manage_page(circle)
 
 
-def _managed(slug: str, membership_id: int | None = None):
+def _managed(slug: str, membership_id: int | None = None, *, empty_form: bool = False):
+    """The circle (and one of its memberships) for its coordinators; ``empty_form``: a button's POST, whose
+    only field is its CSRF token (checked after loading, so a wrong address is a 404 first)."""
     circle = load_circle(slug)
     require("circle.manage_members", circle)
-    return circle, (load_membership(circle, membership_id) if membership_id is not None else None)
+    membership = load_membership(circle, membership_id) if membership_id is not None else None
+    if empty_form:
+        _empty_form_sent()
+    return circle, membership
+
+
+def _empty_form_sent() -> None:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+def _to_manage(slug: str, message: str | None = None):
+    """A coordinator's change is done: commit, say so and show the coordinator's page again."""
+    db.session.commit()
+    if message:
+        flash(message, "success")
+    return redirect(url_for("groups.manage", slug=slug))
 
 
 @bp.route("/leercirkels/<slug>/aanvragen/<int:membership_id>/goedkeuren", methods=["POST"])
 @login_required
 def approve(slug: str, membership_id: int):
     """Approve a request to join; the requester gets an e-mail."""
-    circle, membership = _managed(slug, membership_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    circle, membership = _managed(slug, membership_id, empty_form=True)
     try:
         services.decide(current_user, membership, approve=True)
     except services.CircleError as err:
         return _refused(err, _manage_page, circle)
-    db.session.commit()
-    flash(_("%(name)s doet nu mee.", name=membership.user.name), "success")
-    return redirect(url_for("groups.manage", slug=slug))
+    return _to_manage(slug, _("%(name)s doet nu mee.", name=membership.user.name))
 
 
 @bp.route("/leercirkels/<slug>/aanvragen/<int:membership_id>/afwijzen", methods=["POST"])
@@ -265,26 +273,20 @@ def decline(slug: str, membership_id: int):
         services.decide(current_user, membership, approve=False, reason=form.reason.data or "")
     except services.CircleError as err:
         return _refused(err, _manage_page, circle)
-    db.session.commit()
-    flash(_("De aanvraag van %(name)s is afgewezen.", name=name), "success")
-    return redirect(url_for("groups.manage", slug=slug))
+    return _to_manage(slug, _("De aanvraag van %(name)s is afgewezen.", name=name))
 
 
 @bp.route("/leercirkels/<slug>/leden/<int:membership_id>/verwijderen", methods=["POST"])
 @login_required
 def remove(slug: str, membership_id: int):
     """Remove a member from the circle (never the last coordinator)."""
-    circle, membership = _managed(slug, membership_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    circle, membership = _managed(slug, membership_id, empty_form=True)
     name = membership.user.name
     try:
         services.remove_member(current_user, membership)
     except services.CircleError as err:
         return _refused(err, _manage_page, circle)
-    db.session.commit()
-    flash(_("%(name)s is uit de leercirkel gehaald.", name=name), "success")
-    return redirect(url_for("groups.manage", slug=slug))
+    return _to_manage(slug, _("%(name)s is uit de leercirkel gehaald.", name=name))
 
 
 @bp.route("/leercirkels/<slug>/leden/<int:membership_id>/rol", methods=["POST"])
@@ -300,10 +302,7 @@ def set_role(slug: str, membership_id: int):
         changed = services.set_circle_role(current_user, membership, form.role.data)
     except services.CircleError as err:
         return _refused(err, _manage_page, circle)
-    db.session.commit()
-    if changed:
-        flash(_("De rol van %(name)s is gewijzigd.", name=membership.user.name), "success")
-    return redirect(url_for("groups.manage", slug=slug))
+    return _to_manage(slug, _("De rol van %(name)s is gewijzigd.", name=membership.user.name) if changed else None)
 
 
 @bp.route("/leercirkels/<slug>/uitnodigen", methods=["POST"])
@@ -319,9 +318,7 @@ def invite(slug: str):
             db.session.rollback()
             form.email.errors = [*form.email.errors, err.message]
         else:
-            db.session.commit()
-            flash(_("De uitnodiging is verstuurd naar %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("groups.manage", slug=slug))
+            return _to_manage(slug, _("De uitnodiging is verstuurd naar %(email)s.", email=form.email.data))
     return _manage_page(circle, status=422, invite_form=form)
 
 
@@ -330,18 +327,13 @@ def invite(slug: str):
 def revoke(slug: str, invitation_id: int):
     """Revoke an invitation that has not been used yet."""
     circle, _none = _managed(slug)
-    invitation = db.get_or_404(Invitation, invitation_id)
-    if invitation.circle_id != circle.id:
-        abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    invitation = load_or_404(Invitation, invitation_id, parent=("circle_id", circle.id))
+    _empty_form_sent()
     try:
         services.revoke_invitation(current_user, invitation)
     except services.CircleError as err:
         return _refused(err, _manage_page, circle)
-    db.session.commit()
-    flash(_("De uitnodiging is ingetrokken."), "success")
-    return redirect(url_for("groups.manage", slug=slug))
+    return _to_manage(slug, _("De uitnodiging is ingetrokken."))
 
 
 @bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
@@ -355,8 +347,7 @@ def invitation(token: str):
     if request.method == "POST":
         if not current_user.is_authenticated:
             return redirect(url_for("accounts.login", next=request.path))
-        if not EmptyForm().validate_on_submit():
-            abort(400)
+        _empty_form_sent()
         try:
             services.accept_invitation(current_user, invitation)
         except services.CircleError as err:
@@ -373,13 +364,8 @@ def log(slug: str):
     """Who changed which membership or role, and when."""
     circle = load_circle(slug)
     require("circle.view_log", circle)
-    actor, subject = aliased(User), aliased(User)
-    rows = db.session.execute(
-        sa.select(AuditEntry, actor.name, subject.name)
-        .outerjoin(actor, actor.id == AuditEntry.actor_id).outerjoin(subject, subject.id == AuditEntry.subject_id)
-        .where(AuditEntry.object_type == "circle", AuditEntry.object_id == circle.id)
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(500)
-    ).all()
+    rows = db.session.execute(audit_log_query(AuditEntry.object_type == "circle",
+                                              AuditEntry.object_id == circle.id).limit(500)).all()
     return render_template("groups/log.html", circle=circle, rows=rows)
 
 
@@ -392,26 +378,12 @@ def directory():
     require("directory.view")
     args = {k: request.args.get(k, "", type=str).strip()[:100] for k in ("q", "organisatie", "sector", "regio",
                                                                         "leercirkel")}
-    query = (sa.select(User).join(User.organisation, isouter=True)
-             .join(Municipality, Municipality.id == Organisation.municipality_id, isouter=True)
-             .options(joinedload(User.organisation).joinedload(Organisation.sector))
-             .order_by(User.name, User.id))
-    if args["q"]:
-        query = query.where(User.name.ilike(f"%{services._escape_like(args['q'])}%", escape="\\"))
-    if args["organisatie"]:
-        query = query.where(Organisation.name.ilike(f"%{services._escape_like(args['organisatie'])}%", escape="\\"))
-    if args["sector"]:
-        query = query.where(Organisation.sector_code == args["sector"])
-    if args["regio"]:
-        query = query.where(Municipality.region_code == args["regio"])
     circles = services.list_circles(current_user)
-    if args["leercirkel"]:
-        chosen = next((c for c in circles if c.slug == args["leercirkel"]), None)
-        if chosen is None:
-            args["leercirkel"] = ""
-        else:
-            query = query.where(sa.exists().where(Membership.user_id == User.id, Membership.circle_id == chosen.id,
-                                                  Membership.state == MembershipState.ACTIVE))
+    chosen = next((c for c in circles if c.slug == args["leercirkel"]), None) if args["leercirkel"] else None
+    if chosen is None:
+        args["leercirkel"] = ""
+    query = services.directory_query(name=args["q"], organisation=args["organisatie"], sector=args["sector"],
+                                     region=args["regio"], circle=chosen)
     page = db.paginate(query, per_page=30, error_out=False)
     return render_template("groups/directory.html", page=page, args=args, sectors=sectors_in_order(),
                            regions=regions_by_name(), circles=circles)
@@ -422,12 +394,7 @@ def directory():
 def member(user_id: int):
     """A member's profile: organisation, function, the circles the reader may see, e-mail if shown."""
     require("directory.view")
-    person = db.get_or_404(User, user_id)
-    circles = db.session.scalars(
-        sa.select(Circle).join(Membership, Membership.circle_id == Circle.id)
-        .where(Membership.user_id == person.id, Membership.state == MembershipState.ACTIVE,
-               services.visible_circles_clause(current_user))
-        .order_by(Circle.name)
-    ).all()
-    return render_template("groups/member.html", person=person, circles=circles)
+    person = load_or_404(User, user_id)
+    return render_template("groups/member.html", person=person,
+                           circles=services.circles_of_member(current_user, person))
 

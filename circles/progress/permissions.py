@@ -1,8 +1,8 @@
-"""Permission rules for progress figures and signals.
+"""Permission rules for progress figures (the signals' rules are in ``progress.signals.permissions``).
 
 An organisation's figures are recorded by its coordinators, or by all its members when the organisation
 chose so; they are readable by everyone unless the organisation hides them (then only its own people see
-them). Signals are for logged-in members; platform coordinators merge them, set their status and answer.
+them).
 """
 
 from flask import g, has_request_context
@@ -47,37 +47,3 @@ def change_settings(user, org) -> bool:
 def see_figures(user, org) -> bool:
     """An organisation's own figures, year by year: everyone, unless it hides them."""
     return not settings_of(org).hidden or _works_for(user, org)
-
-
-@rule("signal.view")
-def view_signals(user, _signal=None) -> bool:
-    return _logged_in(user)
-
-
-@rule("signal.report")
-def report_signal(user, _obj=None) -> bool:
-    return _logged_in(user)
-
-
-@rule("signal.recognise")
-def recognise_signal(user, signal) -> bool:
-    """Anyone but the reporter, on a signal that was not merged into another."""
-    return (_logged_in(user) and signal.merged_into_id is None
-            and signal.reported_by_id != user.id)
-
-
-@rule("signal.manage")
-def manage_signal(user, _signal=None) -> bool:
-    """Merge duplicates, set the status and write the response: the platform's coordinators."""
-    return _logged_in(user) and user.role == Role.COORDINATOR
-
-
-@rule("signal.edit")
-def edit_signal(user, signal) -> bool:
-    """The reporter mends their own signal while nobody has acted on it yet; coordinators always may
-    (to take out something that does not belong there)."""
-    if not _logged_in(user) or signal.merged_into_id is not None:
-        return False
-    if user.role == Role.COORDINATOR:
-        return True
-    return signal.reported_by_id == user.id and signal.status == "nieuw"

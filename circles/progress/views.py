@@ -1,9 +1,10 @@
 """Dashboards (national, sector, region, circle, organisation), their CSV downloads, recording figures,
 and the blocks on the home, circle and organisation pages."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,6 +14,7 @@ from circles.accounts.models import Organisation
 from circles.core import slots
 from circles.core.csvfile import csv_response
 from circles.core.db import db
+from circles.core.loading import load_or_404
 from circles.core.pagecache import for_everyone
 from circles.core.permissions import can, require
 from circles.core.timefmt import local_today
@@ -32,7 +34,7 @@ from circles.progress.dashboards import (
 )
 from circles.progress.forms import RecordForm, SettingsForm
 from circles.progress.permissions import settings_of
-from circles.progress.signals import top_signals
+from circles.progress.signals.services import top_signals
 from circles.reference.models import Region, Sector
 from circles.reference.services import regions_by_name, sectors_in_order
 
@@ -95,49 +97,61 @@ def index_csv(table: str):
 
 # --- sector and region -----------------------------------------------------------------------------
 
-#: The two kinds of group page: how to load the group (404 when unknown), its name, its figures and its CSV.
+@dataclass(frozen=True)
+class GroupKind:
+    """A kind of group page (a sector, a region): how to load the group (404 when unknown), its name, its
+    figures, the part of its address and the start of its CSV's name."""
+
+    model: type
+    name_of: Callable
+    figures_of: Callable
+    path: str
+    csv_prefix: str
+
+
+#: The kinds, by endpoint name: ``progress.sector`` and ``progress.sector_csv``, the same for regions.
 GROUPS = {
-    "sector": (Sector, lambda g: g.label, figures.sector, "sector"),
-    "region": (Region, lambda g: g.name, figures.region, "regio"),
+    "sector": GroupKind(Sector, lambda g: g.label, figures.sector, "sectoren", "sector"),
+    "region": GroupKind(Region, lambda g: g.name, figures.region, "regios", "regio"),
 }
 
 
 def _group_page(kind: str, code: str):
-    model, name_of, figures_of, _prefix = GROUPS[kind]
-    group = db.get_or_404(model, code)
-    series = figures.series(figures_of(code))
-    return render_template("progress/group.html", kind=kind, group=group, name=name_of(group), series=series,
-                           chart=_chart(series, f"chart-{kind}", name_of(group)), columns=YEAR_COLUMNS,
+    """A sector's or region's figures over the years (a region's: visible ones only, see figures.py)."""
+    group_kind = GROUPS[kind]
+    group = load_or_404(group_kind.model, code)
+    name = group_kind.name_of(group)
+    series = figures.series(group_kind.figures_of(code))
+    return render_template("progress/group.html", kind=kind, group=group, name=name, series=series,
+                           chart=_chart(series, f"chart-{kind}", name), columns=YEAR_COLUMNS,
                            rows=year_rows(series), csv_url=url_for(f"progress.{kind}_csv", code=code))
 
 
 def _group_csv(kind: str, code: str):
-    model, _name_of, figures_of, prefix = GROUPS[kind]
-    db.get_or_404(model, code)
-    return _csv(f"{prefix}-{code}", YEAR_COLUMNS, year_rows(figures.series(figures_of(code)), grouping=False))
+    """The same figures as a spreadsheet."""
+    group_kind = GROUPS[kind]
+    load_or_404(group_kind.model, code)
+    return _csv(f"{group_kind.csv_prefix}-{code}", YEAR_COLUMNS,
+                year_rows(figures.series(group_kind.figures_of(code)), grouping=False))
 
 
-@bp.route("/voortgang/sectoren/<code>")
-@for_everyone
-def sector(code: str):
-    return _group_page("sector", code)
+def _add_group_routes(kind: str, path: str) -> None:
+    """``progress.<kind>`` (the page) and ``progress.<kind>_csv`` under ``/voortgang/<path>/``."""
+
+    def page(code: str):
+        return _group_page(kind, code)
+
+    def csv(code: str):
+        return _group_csv(kind, code)
+
+    for view, name in ((page, kind), (csv, f"{kind}_csv")):
+        view.__name__ = view.__qualname__ = name
+    bp.add_url_rule(f"/voortgang/{path}/<code>", kind, for_everyone(page))
+    bp.add_url_rule(f"/voortgang/{path}/<code>.csv", f"{kind}_csv", csv)
 
 
-@bp.route("/voortgang/sectoren/<code>.csv")
-def sector_csv(code: str):
-    return _group_csv("sector", code)
-
-
-@bp.route("/voortgang/regios/<code>")
-@for_everyone
-def region(code: str):
-    """A region's figures: visible ones only (see figures.py)."""
-    return _group_page("region", code)
-
-
-@bp.route("/voortgang/regios/<code>.csv")
-def region_csv(code: str):
-    return _group_csv("region", code)
+for _kind, _group in GROUPS.items():
+    _add_group_routes(_kind, _group.path)
 
 
 # --- circle ----------------------------------------------------------------------------------------
@@ -174,7 +188,7 @@ def circle_csv(slug: str, table: str):
 # --- one organisation ------------------------------------------------------------------------------
 
 def _organisation(slug: str) -> Organisation:
-    return db.first_or_404(sa.select(Organisation).where(Organisation.slug == slug))
+    return load_or_404(Organisation, where=[Organisation.slug == slug])
 
 
 @bp.route("/voortgang/organisaties/<slug>")
@@ -274,7 +288,7 @@ def home_slot() -> Markup:
     if current_user.is_authenticated and current_user.organisation is not None:
         own_sector = current_user.organisation.sector
         own = _latest(figures.series(by_sector.get(own_sector.code, {})))
-    return Markup(render_template("progress/_home_slot.html", national=national, own_sector=own_sector, own=own,
+    return Markup(render_template("progress/slots/home.html", national=national, own_sector=own_sector, own=own,
                                   top_signals=top_signals(current_user)))
 
 
@@ -282,16 +296,16 @@ def circle_slot(circle: Circle) -> Markup:
     latest = _latest(figures.series(figures.circle(circle.id)))
     signals = top_signals(current_user, sector_codes=[s.code for s in circle.sectors],
                           region_codes=[r.code for r in circle.regions])
-    return Markup(render_template("progress/_circle_slot.html", circle=circle, latest=latest, top_signals=signals))
+    return Markup(render_template("progress/slots/circle_page.html", circle=circle, latest=latest, top_signals=signals))
 
 
 def sector_slot(sector: Sector) -> Markup:
     latest = _latest(figures.series(figures.sector(sector.code)))
-    return Markup(render_template("progress/_sector_slot.html", sector=sector, latest=latest))
+    return Markup(render_template("progress/slots/sector_page.html", sector=sector, latest=latest))
 
 
 def organisation_slot(org: Organisation) -> Markup:
-    return Markup(render_template("progress/_organisation_slot.html", org=org))
+    return Markup(render_template("progress/slots/organisation_page.html", org=org))
 
 
 slots.register("home", home_slot, order=15)

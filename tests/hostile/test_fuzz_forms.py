@@ -53,7 +53,7 @@ from circles.newsletter import forms as compose_forms
 from circles.newsletter.news import forms as news_forms
 from circles.newsletter.subscriptions import forms as subscription_forms
 from circles.progress import forms as progress_forms
-from circles.progress import signal_forms
+from circles.progress.signals import forms as signal_forms
 from circles.workpackages import case_forms
 from circles.workpackages import forms as package_forms
 from circles.workpackages.attachments import AttachmentForm

@@ -15,7 +15,7 @@ import pytest
 from circles.accounts.models import Role
 from circles.core.db import db
 from circles.core.timefmt import local_today
-from circles.progress import signals
+from circles.progress.signals import services as signals
 from circles.workpackages import services as packages
 
 LAST_YEAR = local_today().year - 1

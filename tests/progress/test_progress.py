@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from circles.accounts.models import Role
 from circles.core.db import db
 from circles.core.timefmt import local_today
-from circles.progress import figures, signals
+from circles.progress import figures
 from circles.progress.models import ProgressRecord
+from circles.progress.signals import services as signals
 from circles.workpackages import services as package_services
 from tests.conftest import post_form
 

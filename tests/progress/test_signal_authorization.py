@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from circles.accounts.models import Role, User
 from circles.core.db import db
-from circles.progress import signals
 from circles.progress.models import Recognition, Signal
+from circles.progress.signals import services as signals
 from tests.conftest import post_form
 
 LOGIN = 302

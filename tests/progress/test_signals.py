@@ -17,8 +17,8 @@ from circles.accounts.models import Role, User
 from circles.core.db import db, utcnow
 from circles.core.models import AuditEntry
 from circles.core.personal_data import find_identifier
-from circles.progress import signals
 from circles.progress.models import Recognition, Signal, SignalStatus
+from circles.progress.signals import services as signals
 from tests.conftest import post_form
 
 BSN = "111222333"  # passes the eleven-test

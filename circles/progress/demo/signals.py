@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from circles.accounts.models import User
 from circles.core import audit
 from circles.core.db import db, utcnow
+from circles.progress.models import Category, Recognition, Signal, SignalStatus
 
 # The signal services this seeder uses.
-from circles.progress import signals
-from circles.progress.models import Category, Recognition, Signal, SignalStatus
+from circles.progress.signals import services as signals
 
 
 def seed_signals(people: dict[str, User]) -> None:

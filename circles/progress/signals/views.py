@@ -16,9 +16,10 @@ from circles.core.permissions import require
 from circles.core.setup import EmptyForm
 from circles.core.timefmt import local_today
 from circles.core.views import form_page
-from circles.progress import bp, signals
+from circles.progress import bp
 from circles.progress.models import CATEGORY_LABELS, SIGNAL_STATUS_LABELS, Signal
-from circles.progress.signal_forms import MergeForm, RecognitionForm, ResponseForm, SignalForm
+from circles.progress.signals import services as signals
+from circles.progress.signals.forms import MergeForm, RecognitionForm, ResponseForm, SignalForm
 from circles.reference.services import regions_by_name, sectors_in_order
 
 
@@ -67,17 +68,48 @@ def signal_csv():
     return csv_response("signalen.csv", header, rows)
 
 
+# --- shared by the pages below ---------------------------------------------------------------------
+
+def _to_signal(signal_id: int, message: str, category: str = "success"):
+    """Done: say so and show the signal (post/redirect/get)."""
+    flash(message, category)
+    return redirect(url_for("progress.signal_show", signal_id=signal_id))
+
+
+def _undo(err: signals.SignalError) -> None:
+    """A broken rule: undo, and say why at the top of the page shown again."""
+    db.session.rollback()
+    flash(str(err.message), "error")
+
+
+def _refused(err: signals.SignalError, page, signal: Signal, **forms):
+    """``_undo``, then the page again with the error's status."""
+    _undo(err)
+    return page(signal, err.status, **forms)
+
+
+def _form_page(form: SignalForm, signal: Signal | None, status: int | None = None):
+    return form_page("progress/signals/form.html", form, status=status, signal=signal)
+
+
 # --- reporting -------------------------------------------------------------------------------------------
+
+def _report_form() -> SignalForm:
+    """Sector and region default to those of the reporter's organisation, for the empty form only: a field
+    missing from a POST is missing, not "as before"."""
+    if request.method == "POST":
+        return SignalForm()
+    org = current_user.organisation
+    return SignalForm(sector=org.sector_code if org else "",
+                      region=org.region.code if org is not None and org.region else "")
+
 
 @bp.route("/signalen/melden", methods=["GET", "POST"])
 @login_required
 def signal_report():
     """A member reports a bottleneck; sector and region default to those of their organisation."""
     require("signal.report")
-    org = current_user.organisation
-    # Defaults only for the empty form: a field missing from a POST is missing, not "as before".
-    form = SignalForm() if request.method == "POST" else SignalForm(
-        sector=org.sector_code if org else "", region=org.region.code if org is not None and org.region else "")
+    form = _report_form()
     form.fill_choices(sectors_in_order(), regions_by_name())
     if form.validate_on_submit():
         try:
@@ -87,9 +119,8 @@ def signal_report():
             form.category.errors = [*form.category.errors, err.message]
         else:
             db.session.commit()
-            flash(_("Dank u wel. Uw signaal is gemeld; anderen kunnen het nu herkennen."), "success")
-            return redirect(url_for("progress.signal_show", signal_id=signal.id))
-    return form_page("progress/signals/form.html", form, signal=None)
+            return _to_signal(signal.id, _("Dank u wel. Uw signaal is gemeld; anderen kunnen het nu herkennen."))
+    return _form_page(form, None)
 
 
 # --- one signal ------------------------------------------------------------------------------------------
@@ -98,6 +129,7 @@ def _show_page(signal: Signal, status: int = 200, recognition_form: RecognitionF
     mine = signals.recognition_of(current_user, signal)
     form = recognition_form or RecognitionForm(note=mine.note if mine else "")
     return render_template("progress/signals/show.html", signal=signal, mine=mine, form=form,
+                           may_recognise=signals.may_recognise(current_user, signal),
                            merged=signals.merged_from(signal)), status
 
 
@@ -116,18 +148,17 @@ def signal_recognise(signal_id: int):
     signal = _load(signal_id)
     require("signal.recognise", signal)
     form = RecognitionForm()
-    if not form.validate_on_submit():
-        return _show_page(signal, 422, recognition_form=form)
     again = signals.recognition_of(current_user, signal) is not None
     try:
+        signals.check_may_recognise(current_user, signal)  # before the form: one's own signal, whatever the note
+        if not form.validate_on_submit():
+            return _show_page(signal, 422, recognition_form=form)
         signals.recognise(current_user, signal, form.note.data or "")
     except signals.SignalError as err:
-        db.session.rollback()
-        flash(str(err.message), "error")
-        return _show_page(signal, err.status, recognition_form=form)
+        return _refused(err, _show_page, signal, recognition_form=form)
     db.session.commit()
-    flash(_("Uw toelichting is bijgewerkt.") if again else _("U herkent dit signaal. Dank u wel."), "success")
-    return redirect(url_for("progress.signal_show", signal_id=signal.id))
+    return _to_signal(signal.id, _("Uw toelichting is bijgewerkt.") if again
+                      else _("U herkent dit signaal. Dank u wel."))
 
 
 @bp.route("/signalen/<int:signal_id>/herkennen/intrekken", methods=["POST"])
@@ -139,9 +170,9 @@ def signal_withdraw(signal_id: int):
         abort(400)
     withdrawn = signals.withdraw(current_user, signal)
     db.session.commit()
-    flash(_("U herkent dit signaal niet meer.") if withdrawn else _("U herkende dit signaal niet."),
-          "success" if withdrawn else "info")
-    return redirect(url_for("progress.signal_show", signal_id=signal.id))
+    if withdrawn:
+        return _to_signal(signal.id, _("U herkent dit signaal niet meer."))
+    return _to_signal(signal.id, _("U herkende dit signaal niet."), "info")
 
 
 @bp.route("/signalen/<int:signal_id>/bewerken", methods=["GET", "POST"])
@@ -154,17 +185,15 @@ def signal_edit(signal_id: int):
         title=signal.title, category=signal.category, description=signal.description,
         sector=signal.sector_code or "", region=signal.region_code or "")
     form.fill_choices(sectors_in_order(), regions_by_name())
-    if form.validate_on_submit():
-        try:
-            signals.update_signal(current_user, signal, **form.fields())
-        except signals.SignalError as err:
-            db.session.rollback()
-            flash(str(err.message), "error")
-            return form_page("progress/signals/form.html", form, status=err.status, signal=signal)
-        db.session.commit()
-        flash(_("Het signaal is opgeslagen."), "success")
-        return redirect(url_for("progress.signal_show", signal_id=signal.id))
-    return form_page("progress/signals/form.html", form, signal=signal)
+    if not form.validate_on_submit():
+        return _form_page(form, signal)
+    try:
+        signals.update_signal(current_user, signal, **form.fields())
+    except signals.SignalError as err:
+        _undo(err)
+        return _form_page(form, signal, err.status)
+    db.session.commit()
+    return _to_signal(signal.id, _("Het signaal is opgeslagen."))
 
 
 # --- coordinating ----------------------------------------------------------------------------------------
@@ -192,16 +221,12 @@ def signal_manage(signal_id: int):
     try:
         changed = signals.respond(current_user, signal, status=form.status.data, response=form.response.data or "")
     except signals.SignalError as err:
-        db.session.rollback()
-        flash(str(err.message), "error")
-        return _manage_page(signal, err.status, response_form=form)
+        return _refused(err, _manage_page, signal, response_form=form)
     db.session.commit()
-    if changed:
-        flash(_("De status en de reactie zijn opgeslagen. De melder en wie het signaal herkent krijgen een "
-                "e-mail."), "success")
-    else:
-        flash(_("Er is niets gewijzigd."), "info")
-    return redirect(url_for("progress.signal_show", signal_id=signal.id))
+    if not changed:
+        return _to_signal(signal.id, _("Er is niets gewijzigd."), "info")
+    return _to_signal(signal.id, _("De status en de reactie zijn opgeslagen. De melder en wie het signaal "
+                                   "herkent krijgen een e-mail."))
 
 
 @bp.route("/signalen/<int:signal_id>/samenvoegen", methods=["POST"])
@@ -219,14 +244,12 @@ def signal_merge(signal_id: int):
     except signals.SignalError as err:
         db.session.rollback()
         signal = signals.load_signal(signal_id)
-        if signal.merged_into_id is None:
-            form.target.errors = [*form.target.errors, err.message]
-        else:  # the page has no merge form any more: say it at the top
-            flash(str(err.message), "error")
+        if signal.merged_into_id is not None:  # the page has no merge form any more: say it at the top
+            return _refused(err, _manage_page, signal, merge_form=form)
+        form.target.errors = [*form.target.errors, err.message]
         return _manage_page(signal, err.status, merge_form=form)
     db.session.commit()
-    flash(_("Signaal %(id)s is samengevoegd met dit signaal.", id=signal.id), "success")
-    return redirect(url_for("progress.signal_show", signal_id=target.id))
+    return _to_signal(target.id, _("Signaal %(id)s is samengevoegd met dit signaal.", id=signal.id))
 
 
 # --- the summary -----------------------------------------------------------------------------------------

@@ -103,13 +103,30 @@ def recognition_of(user, signal: Signal) -> Recognition | None:
     return next((r for r in signal.recognitions if r.user_id == user.id), None)
 
 
-def recognise(user: User, signal: Signal, note: str = "") -> Recognition:
-    """"Wij herkennen dit", once per person: a second time updates the note. Not for the reporter, and
-    not on a signal that was merged into another."""
+def check_may_recognise(user, signal: Signal) -> None:
+    """Raise ``SignalError`` unless ``user`` may recognise ``signal``: never one's own signal, never one that
+    was merged into another. A rule of signals, not a permission: administrators obey it too."""
     if signal.merged_into_id is not None:
         raise SignalError(_l("Dit signaal is samengevoegd met een ander signaal. Herken dat signaal."))
     if signal.reported_by_id == user.id:
         raise SignalError(_l("U meldde dit signaal zelf; herkennen kan alleen iemand anders."), 403)
+
+
+def may_recognise(user, signal: Signal) -> bool:
+    """Whether the page offers ``user`` the recognition form (``check_may_recognise`` without the error)."""
+    if user is None or not user.is_authenticated:
+        return False
+    try:
+        check_may_recognise(user, signal)
+    except SignalError:
+        return False
+    return True
+
+
+def recognise(user: User, signal: Signal, note: str = "") -> Recognition:
+    """"Wij herkennen dit", once per person: a second time updates the note (``check_may_recognise``
+    says who may not)."""
+    check_may_recognise(user, signal)
     existing = db.session.scalar(sa.select(Recognition).where(Recognition.signal_id == signal.id,
                                                              Recognition.user_id == user.id))
     if existing is not None:
