@@ -142,9 +142,10 @@ klaarzetten, archief digitaliseren. Samen is dat een werkpakket van 24 uur per w
 def _seed_meeting_activity(circles_by_name: dict, users: dict) -> None:
     """Answers (a full meeting with a waiting list), and minutes, decisions and action items for the
     most recent past meeting. Each step is skipped when it was done before."""
-    from circles.meetings import minutes, rsvp
     from circles.meetings.demo import seed_meetings
+    from circles.meetings.minutes import services as minutes
     from circles.meetings.models import Meeting
+    from circles.meetings.rsvp import services as rsvp
 
     seed_meetings(circles_by_name, users)
     coordinator = users["coordinator@demo.leercirkels.nl"]
