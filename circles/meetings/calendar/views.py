@@ -4,7 +4,6 @@ account page that explains subscribing and makes that token."""
 
 from contextlib import nullcontext
 
-import sqlalchemy as sa
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from markupsafe import Markup
 
 from circles.core import slots
 from circles.core.db import db
+from circles.core.loading import load_or_404
 from circles.core.permissions import can
 from circles.core.setup import EmptyForm
 from circles.groups.models import Circle, Visibility
@@ -55,7 +55,7 @@ def personal_feed(token: str):
 def circle_feed(slug: str):
     """A circle's meetings: open to anyone for a public circle, else only with the personal token of
     someone who may see the circle. Anything else is a 404, so the URL tells nothing."""
-    circle = db.first_or_404(sa.select(Circle).where(Circle.slug == slug))
+    circle = load_or_404(Circle, where=[Circle.slug == slug])  # the token, not the session, decides below
     owner = calendar.user_for_token(request.args.get("token"))
     if circle.visibility != Visibility.PUBLIC and (owner is None or not can(owner, "circle.view", circle)):
         abort(404)

@@ -48,6 +48,12 @@ def _refused_on_page(meeting: Meeting, name: str, form, status: int = 422):
     return meeting_page(meeting, status)
 
 
+def _offering_members(form, members: list[User]):
+    """``form`` with the meeting's circle members as its choices (the minutes editor, an item's owner)."""
+    form.fill_choices(members)
+    return form
+
+
 def _show(meeting: Meeting):
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
@@ -167,8 +173,7 @@ def minutes_restore(meeting_id: int, number: int):
 def minutes_editor(meeting_id: int):
     """A coordinator designates a member of the meeting's circle(s) to write the minutes."""
     meeting = load_meeting(meeting_id, then="meeting.manage")
-    form = EditorForm(prefix=EDITOR_PREFIX)
-    form.fill_choices(services.eligible_members(meeting))
+    form = _offering_members(EditorForm(prefix=EDITOR_PREFIX), services.eligible_members(meeting))
     if not form.validate_on_submit():
         return _refused_on_page(meeting, "editor", form)
     user = db.session.get(User, form.user_id.data) if form.user_id.data else None
@@ -234,8 +239,7 @@ def circle_decisions(slug: str):
 def action_add(meeting_id: int):
     """Give a member of the circle an action item; they get an e-mail."""
     meeting = load_meeting(meeting_id, then="minutes.edit")
-    form = ActionItemForm(prefix=ACTION_PREFIX)
-    form.fill_choices(services.eligible_members(meeting))
+    form = _offering_members(ActionItemForm(prefix=ACTION_PREFIX), services.eligible_members(meeting))
     if form.validate_on_submit():
         owner = db.session.get(User, form.owner_id.data)
         try:
@@ -288,16 +292,12 @@ def _forms_for(meeting: Meeting) -> dict:
         return {"decision_form": None, "action_form": None, "editor_form": None}
     kept = g.get("minutes_forms", {})
     members = services.eligible_members(meeting)
-    action_form = kept.get("action")
-    if action_form is None:
-        action_form = ActionItemForm(formdata=None, prefix=ACTION_PREFIX)
-        action_form.fill_choices(members)
+    action_form = kept.get("action") or _offering_members(ActionItemForm(formdata=None, prefix=ACTION_PREFIX),
+                                                          members)
     editor_form = None
     if can(current_user, "meeting.manage", meeting):
-        editor_form = kept.get("editor")
-        if editor_form is None:
-            editor_form = EditorForm(formdata=None, prefix=EDITOR_PREFIX, user_id=meeting.minutes_editor_id or 0)
-            editor_form.fill_choices(members)
+        editor_form = kept.get("editor") or _offering_members(
+            EditorForm(formdata=None, prefix=EDITOR_PREFIX, user_id=meeting.minutes_editor_id or 0), members)
     return {"decision_form": kept.get("decision") or DecisionForm(formdata=None, prefix=DECISION_PREFIX),
             "action_form": action_form, "editor_form": editor_form}
 
