@@ -338,8 +338,8 @@ def _reminder_world(app, attendees: int) -> list[str]:
 
     from circles.accounts.models import User
     from circles.core.db import db, utcnow
-    from circles.meetings import rsvp
     from circles.meetings.models import Meeting
+    from circles.meetings.rsvp import services as rsvp
 
     with app.app_context():
         people = db.session.scalars(sa.select(User).where(User.email.like("gebruiker%")).limit(attendees)).all()

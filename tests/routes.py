@@ -157,7 +157,8 @@ def _add_meeting(world: World) -> None:
     from datetime import timedelta
 
     from circles.core.db import utcnow
-    from circles.meetings import calendar, minutes
+    from circles.meetings.calendar import services as calendar
+    from circles.meetings.minutes import services as minutes
     from circles.meetings.models import Meeting
 
     coordinator = world.account(Role.COORDINATOR)

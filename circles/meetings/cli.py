@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from circles.core.db import db
-from circles.meetings import rsvp
+from circles.meetings.rsvp import services as rsvp
 
 meetings_cli = AppGroup("meetings", help="Meeting reminders and clean-up.")
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from circles.accounts.models import User
 from circles.core.db import UTCDateTime, db, utcnow
@@ -180,40 +180,41 @@ class Minutes(db.Model):
         return self.status == "published"
 
 
-class Decision(db.Model):
+class _NoteOfMeeting:
+    """What a decision and an action item both are: a text written down at a meeting, by whom and when."""
+
+    # sort_order keeps the tables' column order as the migration made it: these first, the dates last.
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True,
+                                            sort_order=-1)
+    text: Mapped[str] = mapped_column(sa.Text, sort_order=-1)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), info={"personal": "contribution"}, sort_order=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, sort_order=1)
+
+    @declared_attr
+    def meeting(cls) -> Mapped[Meeting]:
+        return relationship()
+
+
+class Decision(_NoteOfMeeting, db.Model):
     """A decision (besluit) taken at a meeting: a record, listed per meeting and per circle."""
 
     __tablename__ = "decisions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(sa.Text)
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), info={"personal": "contribution"})
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    meeting: Mapped[Meeting] = relationship()
-
-
-class ActionItem(db.Model):
+class ActionItem(_NoteOfMeeting, db.Model):
     """An action item (actiepunt): who does what by when."""
 
     __tablename__ = "action_items"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(sa.Text)
     #: A member of the circle; NULL when that account was deleted.
     owner_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True, info={"personal": "anonymise"})
     due_date: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(5), default="open", index=True)  #: open | done
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), info={"personal": "contribution"})
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    meeting: Mapped[Meeting] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
 
     @property

@@ -55,6 +55,13 @@ def rsvp(user, meeting) -> bool:
             and any(is_member(user, c) for c in meeting.circles))
 
 
+@rule("meeting.see_members")
+def see_members(user, meeting) -> bool:
+    """Who takes part (the owner of an action item, ...) is for logged-in readers who may see the members
+    of one of the meeting's circles: ``circle.see_members``, as on the circle page."""
+    return any(can(user, "circle.see_members", c) for c in meeting.circles)
+
+
 @rule("minutes.edit")
 def edit_minutes(user, meeting) -> bool:
     """Coordinators, and the member a coordinator designated for this meeting."""

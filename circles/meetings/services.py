@@ -1,27 +1,41 @@
 """Meeting rules: scheduling (one meeting or a series), editing (one or "this and all following"),
-cancelling, overlaps, and the loading helpers the other meetings modules use.
+cancelling, overlaps, and the queries of the meeting list, circle page, circle cards and home page
+(also used by the minutes sub-feature).
 
 Plain functions with explicit arguments; they never touch the request or commit. Times come in as
 local Europe/Amsterdam dates and times and are stored as aware UTC.
 """
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from dateutil import rrule
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from circles.core import audit, cache
 from circles.core.db import UTCDateTime, db, utcnow
 from circles.core.mail import queue_mail
 from circles.core.notifications import wants
 from circles.core.paging import count_rows
-from circles.groups.models import Circle, Membership, MembershipState, circle_regions, circle_sectors
+from circles.groups.models import (
+    Circle,
+    CircleStatus,
+    Membership,
+    MembershipState,
+    circle_regions,
+    circle_sectors,
+)
+from circles.groups.services import visible_circle_by_slug
+from circles.meetings.calendar import services as calendar_services
 from circles.meetings.models import Answer, Meeting, MeetingKind, Rsvp, meeting_circles
+from circles.meetings.permissions import visible_meetings_clause
+from circles.meetings.rsvp import services as rsvp_services
 
 TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -290,10 +304,8 @@ def update_meeting(editor, meeting: Meeting, *, when: When, scope: str = "this",
 
 def _give_new_places(meeting: Meeting) -> None:
     """A larger (or no) capacity: the first people on the waiting list move up and are told."""
-    from circles.meetings import rsvp  # rsvp builds on this module; imported here to avoid a cycle
-
-    rsvp.lock_meeting(meeting)
-    rsvp.fill_free_places(meeting)
+    rsvp_services.lock_meeting(meeting)
+    rsvp_services.fill_free_places(meeting)
 
 
 def _update_following(meeting: Meeting, old: When, new: When, before: dict, after: dict,
@@ -349,12 +361,9 @@ def attendees_to_notify(meeting: Meeting) -> list:
 
 
 def _ics(meeting: Meeting, method: str) -> list[tuple[str, str, bytes]]:
-    """The .ics attachment, once the calendar module exists (built by another engineer)."""
-    try:
-        from circles.meetings.calendar import meeting_ics
-    except ImportError:  # pragma: no cover - only before calendar.py is there
-        return []
-    return [("bijeenkomst.ics", f"text/calendar; method={method}", meeting_ics(meeting, method=method))]
+    """The .ics attachment: calendars add, move or strike out the meeting (METHOD REQUEST or CANCEL)."""
+    return [("bijeenkomst.ics", f"text/calendar; method={method}",
+             calendar_services.meeting_ics(meeting, method=method))]
 
 
 def _notify(meeting: Meeting, template: str, subject, method: str, **context) -> int:
@@ -377,6 +386,13 @@ def notify_change(meeting: Meeting, changed: list[str]) -> int:
 
 # --- Overlaps ------------------------------------------------------------------------------------
 
+def _same_organiser(meeting: Meeting):
+    """SQL: a meeting of the same circle; for a regional meeting, a regional meeting of the same region."""
+    if meeting.circle_id is not None:
+        return Meeting.circle_id == meeting.circle_id
+    return sa.and_(Meeting.circle_id.is_(None), Meeting.region_code == meeting.region_code)
+
+
 def overlapping(meetings: list[Meeting]) -> list[Meeting]:
     """Other meetings (not cancelled) of the same circle, or regional meetings of the same region,
     whose time overlaps one of ``meetings``. One query."""
@@ -384,9 +400,7 @@ def overlapping(meetings: list[Meeting]) -> list[Meeting]:
     for m in meetings:
         if m.is_cancelled:
             continue
-        same = (Meeting.circle_id == m.circle_id if m.circle_id is not None
-                else sa.and_(Meeting.circle_id.is_(None), Meeting.region_code == m.region_code))
-        conditions.append(sa.and_(same, Meeting.starts_at < m.ends_at, Meeting.ends_at > m.starts_at))
+        conditions.append(sa.and_(_same_organiser(m), Meeting.starts_at < m.ends_at, Meeting.ends_at > m.starts_at))
     if not conditions:
         return []
     own = [m.id for m in meetings]
@@ -397,7 +411,30 @@ def overlapping(meetings: list[Meeting]) -> list[Meeting]:
 
 # --- Loading -------------------------------------------------------------------------------------
 
-def _of_circle(circle_id):
+def visible_meetings(user) -> sa.Select:
+    """A select of the meetings ``user`` may see, with their circles loaded in fixed extra queries."""
+    return (sa.select(Meeting).where(visible_meetings_clause(user))
+            .options(selectinload(Meeting.circle), selectinload(Meeting.invited_circles),
+                     selectinload(Meeting.region)))
+
+
+def circles_by_ids(ids) -> list[Circle]:
+    """The circles with these ids, by name (the circles a regional meeting's form invites)."""
+    ids = [int(i) for i in ids or []]
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Circle).where(Circle.id.in_(ids)).order_by(Circle.name)))
+
+
+def invited_after_edit(meeting: Meeting, chosen: list[Circle], offered: set[str]) -> list[Circle]:
+    """The circles a regional meeting invites after an edit: the chosen ones, and the circles invited before
+    that the editor cannot see. Those were not offered as choices, so leaving them out is not a choice to
+    uninvite them."""
+    hidden = [c for c in meeting.invited_circles if str(c.id) not in offered]
+    return chosen + hidden
+
+
+def of_circle(circle_id):
     """SQL: the meeting belongs to the circle, as its own or as an invited circle: a union of two index lookups
     (an OR of the two makes PostgreSQL read every meeting)."""
     own = aliased(Meeting)
@@ -410,18 +447,16 @@ def upcoming_for_circle(circle: Circle, limit: int = 3) -> list[Meeting]:
     """The next meetings of the circle (its own and regional ones it is invited to) that are not
     cancelled, soonest first. One query."""
     return list(db.session.scalars(
-        sa.select(Meeting).where(_of_circle(circle.id), Meeting.starts_at >= utcnow(), Meeting.cancelled_at.is_(None))
+        sa.select(Meeting).where(of_circle(circle.id), Meeting.starts_at >= utcnow(), Meeting.cancelled_at.is_(None))
         .order_by(Meeting.starts_at, Meeting.id).limit(limit)))
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The latest earlier meeting (not cancelled) of the same circle; for a regional meeting, the
     latest earlier regional meeting of the same region."""
-    same = (Meeting.circle_id == meeting.circle_id if meeting.circle_id is not None
-            else sa.and_(Meeting.circle_id.is_(None), Meeting.region_code == meeting.region_code))
     return db.session.scalar(
-        sa.select(Meeting).where(same, Meeting.starts_at < meeting.starts_at, Meeting.cancelled_at.is_(None),
-                                 Meeting.id != meeting.id)
+        sa.select(Meeting).where(_same_organiser(meeting), Meeting.starts_at < meeting.starts_at,
+                                 Meeting.cancelled_at.is_(None), Meeting.id != meeting.id)
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1))
 
 
@@ -489,7 +524,67 @@ def filter_meetings(query: sa.Select, *, past: bool = False, region: str | None 
                               circle_sectors.c.circle_id == meeting_circles.c.circle_id,
                               circle_sectors.c.sector_code == sector)))
     if circle is not None:
-        query = query.where(_of_circle(circle.id))
+        query = query.where(of_circle(circle.id))
     if kind:
         query = query.where(Meeting.kind == kind)
     return query
+
+
+# --- The meeting list's filters ------------------------------------------------------------------
+
+#: The list's filters as they appear in its address.
+FILTER_NAMES = ("regio", "sector", "leercirkel", "soort")
+
+
+@dataclass
+class ListFilters:
+    """The meeting list's filters after checking: ``args`` holds every filter (an unknown value emptied, with
+    a notice saying it was not applied), ``circle`` the chosen circle."""
+
+    args: dict[str, str]
+    past: bool
+    circle: Circle | None
+    notices: list[str]
+
+    @property
+    def chosen(self) -> dict[str, str]:
+        """The filters that are set (for links that keep them)."""
+        return {k: v for k, v in self.args.items() if v}
+
+
+def list_filters(user, given: Mapping[str, str], *, regions, sectors) -> ListFilters:
+    """Read the list's filters from ``given`` (the query string): a region, sector, circle or kind that does
+    not exist, or a circle ``user`` may not see, is not applied and gets a notice instead of an error page."""
+    args = {k: str(given.get(k, "") or "").strip()[:120] for k in FILTER_NAMES}
+    past = given.get("wanneer", "") == "voorbij"
+    notices = []
+    circle = visible_circle_by_slug(user, args["leercirkel"]) if args["leercirkel"] else None
+    known = {
+        "regio": (args["regio"] in {r.code for r in regions},
+                  _("De gekozen regio bestaat niet; er is niet op regio gefilterd.")),
+        "sector": (args["sector"] in {s.code for s in sectors},
+                   _("De gekozen sector bestaat niet; er is niet op sector gefilterd.")),
+        "leercirkel": (circle is not None, _("De gekozen leercirkel bestaat niet of is niet zichtbaar; er is niet "
+                                              "op leercirkel gefilterd.")),
+        "soort": (args["soort"] in {k.value for k in MeetingKind},
+                  _("De gekozen soort bijeenkomst bestaat niet; er is niet op soort gefilterd.")),
+    }
+    for name, (exists, notice) in known.items():
+        if args[name] and not exists:
+            notices.append(notice)
+            args[name] = ""
+    return ListFilters(args=args, past=past, circle=circle, notices=notices)
+
+
+def listed_meetings(user, filters: ListFilters) -> sa.Select:
+    """The meetings the list shows ``user`` with these filters, in list order."""
+    args = filters.args
+    return filter_meetings(visible_meetings(user), past=filters.past, region=args["regio"] or None,
+                           sector=args["sector"] or None, circle=filters.circle, kind=args["soort"] or None)
+
+
+def filter_circle_choices(choices: list, chosen: Circle | None) -> list:
+    """The circles to filter the list by: active ones, and the chosen one even when archived or not among them
+    (a bookmark, a circle page's link), in name order."""
+    shown = [c for c in choices if c.status == CircleStatus.ACTIVE and (chosen is None or c.id != chosen.id)]
+    return sorted([*shown, chosen], key=lambda c: (c.name, c.id)) if chosen else shown

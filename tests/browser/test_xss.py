@@ -704,7 +704,7 @@ def test_meetings_minutes_decisions_and_action_items(app, inspector, mailbox, cr
     submit(coordinating, f"/bijeenkomsten/{meeting.id}/verslag", {"body": "Eerste versie."})
     submit(coordinating, f"/bijeenkomsten/{meeting.id}/verslag", {"body": text_for("meetings.minutes")})
     submit(coordinating, f"/bijeenkomsten/{meeting.id}", {}, action=f"/bijeenkomsten/{meeting.id}/verslag/publiceren")
-    from circles.meetings.minutes_views import ACTION_PREFIX, DECISION_PREFIX
+    from circles.meetings.minutes.forms import ACTION_PREFIX, DECISION_PREFIX
 
     submit(coordinating, f"/bijeenkomsten/{meeting.id}", {f"{DECISION_PREFIX}-text": text_for("meetings.decision")},
            action=f"/bijeenkomsten/{meeting.id}/besluiten")

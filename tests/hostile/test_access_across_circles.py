@@ -37,8 +37,8 @@ from circles.accounts.models import Role, User
 from circles.core.db import db, utcnow
 from circles.groups import services as circle_services
 from circles.groups.models import Membership, MembershipState
-from circles.meetings import rsvp
 from circles.meetings.models import Meeting
+from circles.meetings.rsvp import services as rsvp
 from circles.reference.models import Municipality
 from circles.workpackages import services as package_services
 from circles.workpackages.models import Status

@@ -47,8 +47,10 @@ from circles.core.forms import NumberField
 from circles.core.setup import EmptyForm
 from circles.groups import forms as group_forms
 from circles.meetings import forms as meeting_forms
-from circles.meetings import minutes, rsvp
-from circles.meetings.minutes_views import ACTION_PREFIX, DECISION_PREFIX, EDITOR_PREFIX
+from circles.meetings.minutes import forms as minutes
+from circles.meetings.minutes.forms import ACTION_PREFIX, DECISION_PREFIX, EDITOR_PREFIX
+from circles.meetings.rsvp import forms as rsvp_forms
+from circles.meetings.rsvp import services as rsvp
 from circles.newsletter import forms as compose_forms
 from circles.newsletter.news import forms as news_forms
 from circles.newsletter.subscriptions import forms as subscription_forms
@@ -144,7 +146,7 @@ FORMS: dict[str, Form] = {
                                                  f"{ACTION_PREFIX}-owner_id": str(w.member.id)}),
     "meetings.action_status": Form((minutes.ActionStatusForm,), page="meetings.my_actions",
                                    valid=lambda w: {"status": "done"}, user=lambda w: w.member),  # the owner
-    "meetings.attendance": Form((rsvp.AttendanceForm,), page="meetings.attendees", setup=_meeting_started),
+    "meetings.attendance": Form((rsvp_forms.AttendanceForm,), page="meetings.attendees", setup=_meeting_started),
     "meetings.cancel": Form((meeting_forms.CancelForm,)),
     "meetings.create": Form((meeting_forms.CircleMeetingForm,), valid=lambda w: {
         "title": "Bijeenkomst", "date": _future(w), "start_time": "14:00", "end_time": "16:00"}),
@@ -161,9 +163,9 @@ FORMS: dict[str, Form] = {
     "meetings.minutes_publish": Form(page="meetings.minutes_edit"),
     "meetings.minutes_restore": Form(page="meetings.minutes_revision"),
     "meetings.new_calendar_token": Form(page="meetings.my_calendar"),
-    "meetings.rsvp": Form((rsvp.RsvpForm,), page="meetings.show", valid=lambda w: {"answer": "yes"},
+    "meetings.rsvp": Form((rsvp_forms.RsvpForm,), page="meetings.show", valid=lambda w: {"answer": "yes"},
                           user=lambda w: w.member),  # a member of the meeting's circle
-    "meetings.settings": Form((rsvp.MeetingSettingsForm,)),
+    "meetings.settings": Form((rsvp_forms.MeetingSettingsForm,)),
     # --- newsletter ---
     "newsletter.add_section": Form((compose_forms.AddSectionForm,), page="newsletter.compose",
                                    valid=lambda w: {"title": "Nieuwe sectie"}),

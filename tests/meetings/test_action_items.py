@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from circles.accounts.models import Role
 from circles.core.db import db
 from circles.groups.models import CircleRole
-from circles.meetings import minutes as services
+from circles.meetings.minutes import services
 from circles.meetings.models import ActionItem, Decision
 from tests.conftest import csrf_token_from
 from tests.meetings.conftest import in_days

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from circles.accounts.models import Role
 from circles.core.db import db, utcnow
 from circles.groups.models import Membership
-from circles.meetings import calendar
+from circles.meetings.calendar import services as calendar
 from circles.meetings.models import Answer, CalendarToken, Rsvp
 from tests.conftest import post_form
 from tests.meetings.conftest import in_days

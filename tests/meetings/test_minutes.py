@@ -11,7 +11,7 @@ from circles.accounts.models import Role
 from circles.core import revisions
 from circles.core.db import db
 from circles.groups.models import CircleRole
-from circles.meetings import minutes as minutes_services
+from circles.meetings.minutes import services as minutes_services
 from circles.meetings.models import Minutes
 from tests.conftest import AuthActions, csrf_token_from
 

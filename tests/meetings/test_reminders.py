@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from circles.core import mail
 from circles.core.db import db, utcnow
 from circles.core.models import OutgoingMail
-from circles.meetings import rsvp as rsvp_services
 from circles.meetings.models import CircleMeetingSettings, ReminderSent, Rsvp
+from circles.meetings.rsvp import services as rsvp_services
 
 
 @pytest.fixture

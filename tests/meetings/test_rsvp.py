@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from circles.accounts.models import Role
 from circles.core.db import db, utcnow
 from circles.groups.models import CircleRole
-from circles.meetings import rsvp as rsvp_services
 from circles.meetings.models import CircleMeetingSettings, Rsvp
+from circles.meetings.rsvp import services as rsvp_services
 from tests.conftest import AuthActions, csrf_token_from, post_form
 
 
@@ -434,9 +434,9 @@ def test_raising_the_capacity_gives_the_waiting_list_places(app, create_meeting,
     from circles.core import mail
     from circles.core.db import db
     from circles.groups.services import coordinators
-    from circles.meetings import rsvp as rsvp_services
     from circles.meetings import services as meeting_services
     from circles.meetings.models import Rsvp
+    from circles.meetings.rsvp import services as rsvp_services
 
     meeting = create_meeting(capacity=1)
     for i in range(3):

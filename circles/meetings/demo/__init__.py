@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from circles.core.db import db, utcnow
 
 # The meeting services this seeder uses.
-from circles.meetings import minutes, rsvp, services
+from circles.meetings import services
+from circles.meetings.minutes import services as minutes
 from circles.meetings.models import Meeting, MeetingKind
+from circles.meetings.rsvp import services as rsvp
 from circles.meetings.services import Repeat, When, local_to_utc, to_local
 
 

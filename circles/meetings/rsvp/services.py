@@ -1,8 +1,8 @@
 """Attendance: answers (RSVPs) with a waiting list, the attendee list, attendance, reminders sent once,
 deleting dietary and accessibility needs after the meeting, and the per-circle reminder setting.
 
-Plain service functions (they never commit, except ``send_reminders``, which is a batch job that
-commits once per attendee on purpose) and the forms they go with.
+Plain service functions: they never commit, except ``send_reminders``, which is a batch job that
+commits once per attendee on purpose (its docstring says why that sends each reminder exactly once).
 """
 
 from dataclasses import dataclass, field
@@ -12,14 +12,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired
 
 from circles.accounts.models import User
 from circles.core import dialect, mail
 from circles.core.csvfile import csv_bytes
 from circles.core.db import db, utcnow
-from circles.core.forms import BaseForm, MultiCheckboxField, NumberField, choices, max_length, strip
 from circles.core.notifications import wants
 from circles.core.text import slugify
 from circles.groups.models import Circle
@@ -45,35 +42,6 @@ class RsvpError(ValueError):
         super().__init__(message)
         self.message = message
         self.status = status
-
-
-# --- Forms ---------------------------------------------------------------------------------------
-
-_NEEDS_HINT = _l("Alleen zichtbaar voor de coördinatoren; wordt na de bijeenkomst verwijderd.")
-
-
-class RsvpForm(BaseForm):
-    answer = RadioField(
-        _l("Komt u?"), choices=choices([(k.value, v) for k, v in ANSWER_LABELS.items()]), validate_choice=False,
-        validators=[InputRequired(_l("Kies ja, nee of misschien.")),
-                    AnyOf([a.value for a in Answer], message=_l("Kies ja, nee of misschien."))])
-    dietary_needs = TextAreaField(_l("Dieetwensen (niet verplicht)"), filters=[strip],
-                                  validators=[max_length(NEEDS_MAX)], description=_NEEDS_HINT)
-    accessibility_needs = TextAreaField(_l("Wensen voor toegankelijkheid (niet verplicht)"), filters=[strip],
-                                        validators=[max_length(NEEDS_MAX)], description=_NEEDS_HINT)
-
-
-class AttendanceForm(BaseForm):
-    #: Ids of the answers (``Rsvp.id``) of people who were there; unchecked means absent.
-    present = MultiCheckboxField(_l("Aanwezig"), coerce=int, validate_choice=False)
-
-
-class MeetingSettingsForm(BaseForm):
-    reminder_days = NumberField(
-        _l("Herinnering sturen, aantal dagen voor de bijeenkomst"), whole=True, maximum=MAX_REMINDER_DAYS,
-        message=_l("Vul een aantal dagen in, van 0 tot en met 30."),
-        validators=[InputRequired(_l("Vul een aantal dagen in, van 0 tot en met 30."))],
-        description=_l("Wie zich aanmeldde (ja of misschien) krijgt dan een e-mail. 0 betekent: geen herinneringen."))
 
 
 # --- Answering -----------------------------------------------------------------------------------
@@ -138,7 +106,7 @@ def fill_free_places(meeting: Meeting) -> list[Rsvp]:
         rsvp.waiting_position = None
         if wants(rsvp.user, "meeting_changes"):
             mail.queue_mail(rsvp.user.email, _l("Er is een plek vrij: %(title)s", title=meeting.title),
-                            "meetings/email/waitlist_promoted", locale=rsvp.user.locale, meeting=meeting,
+                            "meetings/rsvp/email/waitlist_promoted", locale=rsvp.user.locale, meeting=meeting,
                             recipient=rsvp.user)
     _renumber(still_waiting)
     db.session.flush()
@@ -374,7 +342,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 db.session.add(ReminderSent(meeting_id=meeting.id, user_id=user.id))
                 db.session.flush()
                 mail.queue_mail(user.email, _l("Herinnering: %(title)s", title=meeting.title),
-                                "meetings/email/reminder", locale=user.locale, meeting=meeting, recipient=user,
+                                "meetings/rsvp/email/reminder", locale=user.locale, meeting=meeting, recipient=user,
                                 rsvp=rsvp, answer_labels=ANSWER_LABELS)
                 db.session.commit()
             except sa.exc.IntegrityError:

@@ -4,7 +4,6 @@ account page that explains subscribing and makes that token."""
 
 from contextlib import nullcontext
 
-import sqlalchemy as sa
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -13,11 +12,13 @@ from markupsafe import Markup
 
 from circles.core import slots
 from circles.core.db import db
+from circles.core.loading import load_or_404
 from circles.core.permissions import can
 from circles.core.setup import EmptyForm
 from circles.groups.models import Circle, Visibility
-from circles.groups.services import memberships_by_circle
-from circles.meetings import bp, calendar, queries
+from circles.meetings import bp
+from circles.meetings.calendar import services as calendar
+from circles.meetings.loading import load_meeting
 
 #: Calendar apps poll; a quarter of an hour is fresh enough and spares the server.
 FEED_CACHE = "max-age=900"
@@ -34,7 +35,7 @@ def _ics_response(body: bytes, filename: str | None = None, *, cache: str = "pri
 @bp.route("/bijeenkomsten/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     """One meeting as a calendar file, for whoever may see the meeting."""
-    meeting = queries.meeting_or_404(meeting_id)
+    meeting = load_meeting(meeting_id)
     return _ics_response(calendar.meeting_ics(meeting), f"bijeenkomst-{meeting.id}.ics")
 
 
@@ -54,7 +55,7 @@ def personal_feed(token: str):
 def circle_feed(slug: str):
     """A circle's meetings: open to anyone for a public circle, else only with the personal token of
     someone who may see the circle. Anything else is a 404, so the URL tells nothing."""
-    circle = db.first_or_404(sa.select(Circle).where(Circle.slug == slug))
+    circle = load_or_404(Circle, where=[Circle.slug == slug])  # the token, not the session, decides below
     owner = calendar.user_for_token(request.args.get("token"))
     if circle.visibility != Visibility.PUBLIC and (owner is None or not can(owner, "circle.view", circle)):
         abort(404)
@@ -66,14 +67,9 @@ def circle_feed(slug: str):
 
 
 def _my_calendar_page(token: str | None = None, status: int = 200):
-    circles = []
-    if token:
-        memberships = memberships_by_circle(current_user)
-        active = [cid for cid, m in memberships.items() if m.is_active]
-        if active:
-            circles = list(db.session.scalars(sa.select(Circle).where(Circle.id.in_(active)).order_by(Circle.name)))
+    circles = calendar.feed_circles(current_user) if token else []
     response = Response(render_template(
-        "meetings/my_calendar.html", token_row=calendar.token_for(current_user),
+        "meetings/calendar/my_calendar.html", token_row=calendar.token_for(current_user),
         feed_url=url_for("meetings.personal_feed", token=token, _external=True) if token else None,
         circle_feeds=[(c, url_for("meetings.circle_feed", slug=c.slug, token=token, _external=True))
                       for c in circles],
@@ -106,11 +102,11 @@ def new_calendar_token():
 # --- Slots ---------------------------------------------------------------------------------------
 
 def _meeting_slot(meeting=None, **_context) -> Markup:
-    return Markup(render_template("meetings/_calendar.html", meeting=meeting, circle=None))
+    return Markup(render_template("meetings/calendar/slots/meeting_page.html", meeting=meeting))
 
 
 def _circle_slot(circle=None, **_context) -> Markup:
-    return Markup(render_template("meetings/_calendar.html", meeting=None, circle=circle,
+    return Markup(render_template("meetings/calendar/slots/circle_page.html", circle=circle,
                                   public=circle.visibility == Visibility.PUBLIC))
 
 

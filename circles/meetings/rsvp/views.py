@@ -11,37 +11,48 @@ from circles.core import slots
 from circles.core.db import db, utcnow
 from circles.core.permissions import can, require
 from circles.groups.loading import load_circle
-from circles.meetings import bp, rsvp
-from circles.meetings.models import ANSWER_LABELS, Answer, Meeting
-from circles.meetings.queries import meeting_or_404
-from circles.meetings.views import meeting_page
+from circles.meetings import bp
+from circles.meetings.loading import load_meeting
+from circles.meetings.models import ANSWER_LABELS, Answer, Meeting, Rsvp
+from circles.meetings.pages import meeting_page
+from circles.meetings.rsvp import services
+from circles.meetings.rsvp.forms import AttendanceForm, MeetingSettingsForm, RsvpForm
 
 # --- Answering -----------------------------------------------------------------------------------
 
-# Endpoint meetings.rsvp; the function has another name so that it does not hide the ``rsvp`` module.
 @bp.route("/bijeenkomsten/<int:meeting_id>/aanmelden", methods=["POST"], endpoint="rsvp")
 @login_required
 def rsvp_answer(meeting_id: int):
     """Answer yes, no or maybe (and give needs); a yes on a full meeting joins the waiting list."""
-    meeting = meeting_or_404(meeting_id)
+    meeting = load_meeting(meeting_id)
     if meeting.is_cancelled:
         # The rule below refuses cancelled meetings too; a member deserves the reason, not "no access".
-        flash(str(rsvp.closed_reason(meeting)), "error")
+        flash(str(services.closed_reason(meeting)), "error")
         return meeting_page(meeting, 409)
     require("meeting.rsvp", meeting)
-    form = rsvp.RsvpForm()
+    form = RsvpForm()
     if not form.validate_on_submit():
         g.rsvp_form = form
         return meeting_page(meeting, 422)
     try:
-        answer = rsvp.set_answer(current_user._get_current_object(), meeting, form.answer.data,
-                                 dietary_needs=form.dietary_needs.data or "",
-                                 accessibility_needs=form.accessibility_needs.data or "")
-    except rsvp.RsvpError as err:
-        db.session.rollback()
-        flash(str(err.message), "error")
-        return meeting_page(meeting, err.status)
+        answer = services.set_answer(current_user._get_current_object(), meeting, form.answer.data,
+                                     dietary_needs=form.dietary_needs.data or "",
+                                     accessibility_needs=form.accessibility_needs.data or "")
+    except services.RsvpError as err:
+        return _refused(meeting, err)
     db.session.commit()
+    _flash_answer(answer)
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#aanmelden")
+
+
+def _refused(meeting: Meeting, err: services.RsvpError, page=meeting_page):
+    """Undo, say why, and show ``page`` again with the rule's status."""
+    db.session.rollback()
+    flash(str(err.message), "error")
+    return page(meeting, err.status)
+
+
+def _flash_answer(answer: Rsvp) -> None:
     if answer.waiting_position is not None:
         flash(_("Alle plaatsen zijn bezet. U staat op de wachtlijst (plaats %(n)s). U krijgt een e-mail als er "
                 "een plek vrijkomt.", n=answer.waiting_position), "info")
@@ -49,14 +60,13 @@ def rsvp_answer(meeting_id: int):
         flash(_("U bent aangemeld. Tot dan!"), "success")
     else:
         flash(_("Uw antwoord is opgeslagen: %(answer)s.", answer=ANSWER_LABELS[Answer(answer.answer)]), "success")
-    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#aanmelden")
 
 
 # --- Attendee list -------------------------------------------------------------------------------
 
-def _attendees_page(meeting: Meeting, status: int = 200, form: rsvp.AttendanceForm | None = None):
-    return render_template("meetings/attendees.html", meeting=meeting, people=rsvp.attendee_list(meeting),
-                           counts=rsvp.counts(meeting), form=form or rsvp.AttendanceForm(formdata=None),
+def _attendees_page(meeting: Meeting, status: int = 200, form: AttendanceForm | None = None):
+    return render_template("meetings/rsvp/attendees.html", meeting=meeting, people=services.attendee_list(meeting),
+                           counts=services.counts(meeting), form=form or AttendanceForm(formdata=None),
                            started=meeting.starts_at <= utcnow()), status
 
 
@@ -64,20 +74,17 @@ def _attendees_page(meeting: Meeting, status: int = 200, form: rsvp.AttendanceFo
 @login_required
 def attendees(meeting_id: int):
     """Who comes, who waits, maybe, no, with their needs: for the meeting's coordinators only."""
-    meeting = meeting_or_404(meeting_id)
-    require("meeting.manage", meeting)
-    return _attendees_page(meeting)
+    return _attendees_page(load_meeting(meeting_id, then="meeting.manage"))
 
 
 @bp.route("/bijeenkomsten/<int:meeting_id>/deelnemers.csv")
 @login_required
 def attendees_csv(meeting_id: int):
     """The attendee list as a spreadsheet file (for badges, catering, the room)."""
-    meeting = meeting_or_404(meeting_id)
-    require("meeting.manage", meeting)
-    response = make_response(rsvp.attendees_csv(meeting))
+    meeting = load_meeting(meeting_id, then="meeting.manage")
+    response = make_response(services.attendees_csv(meeting))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{rsvp.csv_filename(meeting)}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{services.csv_filename(meeting)}"'
     response.headers["Cache-Control"] = "no-store"  # it holds personal data
     return response
 
@@ -86,19 +93,16 @@ def attendees_csv(meeting_id: int):
 @login_required
 def attendance(meeting_id: int):
     """After the start, coordinators tick who was there among those with a place."""
-    meeting = meeting_or_404(meeting_id)
-    require("meeting.manage", meeting)
-    form = rsvp.AttendanceForm()
+    meeting = load_meeting(meeting_id, then="meeting.manage")
+    form = AttendanceForm()
     if not form.validate_on_submit():
         abort(404 if form.present.errors else 400)  # ids that are not numbers are unknown ids
     try:
-        rsvp.record_attendance(meeting, set(form.present.data or []))
+        services.record_attendance(meeting, set(form.present.data or []))
     except LookupError:
         abort(404)
-    except rsvp.RsvpError as err:
-        db.session.rollback()
-        flash(str(err.message), "error")
-        return _attendees_page(meeting, err.status)
+    except services.RsvpError as err:
+        return _refused(meeting, err, page=_attendees_page)
     db.session.commit()
     flash(_("De aanwezigheid is opgeslagen."), "success")
     return redirect(url_for("meetings.attendees", meeting_id=meeting.id))
@@ -112,31 +116,31 @@ def settings(slug: str):
     """A circle's coordinators choose how many days before a meeting reminders go out (0: none)."""
     circle = load_circle(slug)
     require("meeting.create", circle)
-    form = rsvp.MeetingSettingsForm(reminder_days=rsvp.reminder_days(circle))
+    form = MeetingSettingsForm(reminder_days=services.reminder_days(circle))
     if form.validate_on_submit():
-        rsvp.save_settings(circle, reminder_days=form.reminder_days.data)
+        services.save_settings(circle, reminder_days=form.reminder_days.data)
         db.session.commit()
         flash(_("De instellingen zijn opgeslagen."), "success")
         return redirect(url_for("meetings.settings", slug=circle.slug))
-    return render_template("meetings/settings.html", circle=circle, form=form), 422 if form.errors else 200
+    return render_template("meetings/rsvp/settings.html", circle=circle, form=form), 422 if form.errors else 200
 
 
 # --- The answer box on the meeting page ----------------------------------------------------------
 
-def _rsvp_slot(meeting: Meeting) -> Markup:
+def _meeting_slot(meeting: Meeting) -> Markup:
     """The reader's answer and waiting position, the form, the counts and (for coordinators) a link to
     the attendee list."""
-    mine = rsvp.rsvp_of(current_user, meeting)
+    mine = services.rsvp_of(current_user, meeting)
     may_answer = can(current_user, "meeting.rsvp", meeting)
     form = g.get("rsvp_form")
     if form is None and may_answer:
-        form = rsvp.RsvpForm(formdata=None, answer=mine.answer if mine else None,
-                             dietary_needs=mine.dietary_needs if mine else "",
-                             accessibility_needs=mine.accessibility_needs if mine else "")
+        form = RsvpForm(formdata=None, answer=mine.answer if mine else None,
+                        dietary_needs=mine.dietary_needs if mine else "",
+                        accessibility_needs=mine.accessibility_needs if mine else "")
     return Markup(render_template(
-        "meetings/_rsvp.html", meeting=meeting, mine=mine, may_answer=may_answer, form=form,
-        closed_reason=rsvp.closed_reason(meeting), counts=rsvp.counts(meeting),
+        "meetings/rsvp/slots/meeting_page.html", meeting=meeting, mine=mine, may_answer=may_answer, form=form,
+        closed_reason=services.closed_reason(meeting), counts=services.counts(meeting),
         may_manage=can(current_user, "meeting.manage", meeting), answer_labels=ANSWER_LABELS))
 
 
-slots.register("meeting_page", _rsvp_slot, order=30)
+slots.register("meeting_page", _meeting_slot, order=30)

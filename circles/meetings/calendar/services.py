@@ -23,6 +23,8 @@ from sqlalchemy.orm import selectinload
 
 from circles.accounts.models import User
 from circles.core.db import db, utcnow
+from circles.groups.models import Circle
+from circles.groups.services import memberships_by_circle
 from circles.meetings.models import Answer, CalendarToken, Meeting, Rsvp, meeting_circles
 from circles.meetings.permissions import visible_meetings_clause
 
@@ -40,25 +42,19 @@ def amsterdam_vtimezone() -> icalendar.Timezone:
     tz = icalendar.Timezone()
     tz.add("tzid", TZID)
     tz.add("x-lic-location", TZID)
-    daylight = icalendar.TimezoneDaylight()
-    daylight.add("tzname", "CEST")
-    daylight.add("tzoffsetfrom", _offset(1))
-    daylight.add("tzoffsetto", _offset(2))
-    daylight.add("dtstart", datetime(1970, 3, 29, 2, 0))
-    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
-    standard = icalendar.TimezoneStandard()
-    standard.add("tzname", "CET")
-    standard.add("tzoffsetfrom", _offset(2))
-    standard.add("tzoffsetto", _offset(1))
-    standard.add("dtstart", datetime(1970, 10, 25, 3, 0))
-    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
-    tz.add_component(daylight)
-    tz.add_component(standard)
+    tz.add_component(_observance(icalendar.TimezoneDaylight(), "CEST", 1, 2, datetime(1970, 3, 29, 2, 0)))
+    tz.add_component(_observance(icalendar.TimezoneStandard(), "CET", 2, 1, datetime(1970, 10, 25, 3, 0)))
     return tz
 
 
-def _offset(hours: int) -> timedelta:
-    return timedelta(hours=hours)
+def _observance(part, name: str, from_hours: int, to_hours: int, start: datetime):
+    """Summer or winter time: from ``start`` on, every year on the last Sunday of that month."""
+    part.add("tzname", name)
+    part.add("tzoffsetfrom", timedelta(hours=from_hours))
+    part.add("tzoffsetto", timedelta(hours=to_hours))
+    part.add("dtstart", start)
+    part.add("rrule", {"freq": "yearly", "bymonth": start.month, "byday": "-1SU"})
+    return part
 
 
 def _calendar(method: str | None = None) -> icalendar.Calendar:
@@ -211,3 +207,11 @@ def circle_feed_meetings(circle) -> list[Meeting]:
     invited = sa.exists().where(meeting_circles.c.meeting_id == Meeting.id, meeting_circles.c.circle_id == circle.id)
     return list(db.session.scalars(
         _feed_select().where(sa.or_(Meeting.circle_id == circle.id, invited), Meeting.starts_at >= since)))
+
+
+def feed_circles(user: User) -> list[Circle]:
+    """The circles ``user`` is an active member of, by name: each has a feed the account page links to."""
+    active = [cid for cid, m in memberships_by_circle(user).items() if m.is_active]
+    if not active:
+        return []
+    return list(db.session.scalars(sa.select(Circle).where(Circle.id.in_(active)).order_by(Circle.name)))

@@ -12,9 +12,15 @@ from circles.core import revisions, slots
 from circles.core.db import db
 from circles.core.permissions import can, require
 from circles.core.setup import EmptyForm
+from circles.groups.loading import load_circle
 from circles.meetings import bp
-from circles.meetings import minutes as services
-from circles.meetings.minutes import (
+from circles.meetings import services as meeting_services
+from circles.meetings.loading import load_meeting
+from circles.meetings.minutes import services
+from circles.meetings.minutes.forms import (
+    ACTION_PREFIX,
+    DECISION_PREFIX,
+    EDITOR_PREFIX,
     ActionItemForm,
     ActionStatusForm,
     DecisionDeleteForm,
@@ -23,19 +29,29 @@ from circles.meetings.minutes import (
     MinutesForm,
 )
 from circles.meetings.models import ActionItem, Decision, Meeting
-from circles.meetings.queries import meeting_or_404
-from circles.meetings.views import meeting_page
-
-#: Prefixes keep the ids of the forms on the meeting page apart.
-DECISION_PREFIX = "besluit"
-ACTION_PREFIX = "actiepunt"
-EDITOR_PREFIX = "notulist"
+from circles.meetings.pages import meeting_page
 
 
+def _button_pressed() -> None:
+    """A POST button carries only its CSRF token; without a valid one the request is refused (400)."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
 
 
 def _keep_form(name: str, form) -> None:
     g.setdefault("minutes_forms", {})[name] = form
+
+
+def _refused_on_page(meeting: Meeting, name: str, form, status: int = 422):
+    """The meeting page again, with ``form`` as it was sent and its messages."""
+    _keep_form(name, form)
+    return meeting_page(meeting, status)
+
+
+def _offering_members(form, members: list[User]):
+    """``form`` with the meeting's circle members as its choices (the minutes editor, an item's owner)."""
+    form.fill_choices(members)
+    return form
 
 
 def _show(meeting: Meeting):
@@ -49,8 +65,7 @@ def _show(meeting: Meeting):
 def minutes_edit(meeting_id: int):
     """Write the minutes. The form carries the revision it started from: a save after someone else's
     is refused (409) with the editor's own text kept and the other version shown, to merge."""
-    meeting = meeting_or_404(meeting_id)
-    require("minutes.edit", meeting)
+    meeting = load_meeting(meeting_id, then="minutes.edit")
     minutes = services.minutes_of(meeting)
     form = MinutesForm(body=minutes.body if minutes else "", revision=str(minutes.revision if minutes else 0))
     if form.validate_on_submit():
@@ -62,7 +77,7 @@ def minutes_edit(meeting_id: int):
             return _conflict_page(meeting, form)
         flash(_("Het verslag is opgeslagen."), "success")
         return _show(meeting)
-    return render_template("meetings/minutes_edit.html", meeting=meeting, minutes=minutes, form=form,
+    return render_template("meetings/minutes/edit.html", meeting=meeting, minutes=minutes, form=form,
                            conflict=None), 422 if form.errors else 200
 
 
@@ -74,7 +89,7 @@ def _conflict_page(meeting: Meeting, form: MinutesForm):
     if latest is not None:
         form.revision.data = str(latest.number)
     theirs = (latest.content or {}).get("body", "") if latest else ""
-    return render_template("meetings/minutes_edit.html", meeting=meeting, minutes=minutes, form=form,
+    return render_template("meetings/minutes/edit.html", meeting=meeting, minutes=minutes, form=form,
                            conflict=latest, conflict_diff=revisions.diff_html(theirs, form.body.data or "")), 409
 
 
@@ -82,10 +97,8 @@ def _conflict_page(meeting: Meeting, form: MinutesForm):
 @login_required
 def minutes_publish(meeting_id: int):
     """Publish the draft: from now on everyone who sees the meeting reads the minutes."""
-    meeting = meeting_or_404(meeting_id)
-    require("minutes.edit", meeting)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    meeting = load_meeting(meeting_id, then="minutes.edit")
+    _button_pressed()
     try:
         services.publish_minutes(meeting, current_user)
         db.session.commit()
@@ -101,15 +114,18 @@ def minutes_publish(meeting_id: int):
     return _show(meeting)
 
 
+def _history_page(meeting: Meeting, status: int = 200):
+    minutes = services.minutes_of(meeting)
+    history = services.minutes_history(minutes) if minutes else []
+    return render_template("meetings/minutes/history.html", meeting=meeting, minutes=minutes,
+                           history=history), status
+
+
 @bp.route("/bijeenkomsten/<int:meeting_id>/verslag/geschiedenis")
 @login_required
 def minutes_history(meeting_id: int):
     """Every saved version with who and when (for the minutes' editors)."""
-    meeting = meeting_or_404(meeting_id)
-    require("minutes.edit", meeting)
-    minutes = services.minutes_of(meeting)
-    history = services.minutes_history(minutes) if minutes else []
-    return render_template("meetings/minutes_history.html", meeting=meeting, minutes=minutes, history=history)
+    return _history_page(load_meeting(meeting_id, then="minutes.edit"))
 
 
 def _revision_or_404(meeting: Meeting, number: int):
@@ -124,13 +140,12 @@ def _revision_or_404(meeting: Meeting, number: int):
 @login_required
 def minutes_revision(meeting_id: int, number: int):
     """One version, with what changed against the one before and against the current text."""
-    meeting = meeting_or_404(meeting_id)
-    require("minutes.edit", meeting)
+    meeting = load_meeting(meeting_id, then="minutes.edit")
     minutes, revision = _revision_or_404(meeting, number)
     previous = services.revision_of(minutes, number - 1)
     body = (revision.content or {}).get("body", "")
     previous_body = (previous.content or {}).get("body", "") if previous else ""
-    return render_template("meetings/minutes_revision.html", meeting=meeting, minutes=minutes, revision=revision,
+    return render_template("meetings/minutes/revision.html", meeting=meeting, minutes=minutes, revision=revision,
                            previous=previous, diff_previous=revisions.diff_html(previous_body, body),
                            diff_current=revisions.diff_html(body, minutes.body))
 
@@ -139,20 +154,16 @@ def minutes_revision(meeting_id: int, number: int):
 @login_required
 def minutes_restore(meeting_id: int, number: int):
     """Restore an old version: a new version with its text (nothing is lost)."""
-    meeting = meeting_or_404(meeting_id)
-    require("minutes.edit", meeting)
+    meeting = load_meeting(meeting_id, then="minutes.edit")
     _minutes, revision = _revision_or_404(meeting, number)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    _button_pressed()
     try:
         services.restore_revision(meeting, current_user, revision)
         db.session.commit()
     except (revisions.StaleEdit, IntegrityError):
         db.session.rollback()
         flash(_("Iemand anders sloeg het verslag net op. Bekijk de geschiedenis en probeer het opnieuw."), "error")
-        minutes = services.minutes_of(meeting)
-        return render_template("meetings/minutes_history.html", meeting=meeting, minutes=minutes,
-                               history=services.minutes_history(minutes)), 409
+        return _history_page(meeting, 409)
     flash(_("Versie %(n)s is teruggezet als nieuwe versie.", n=number), "success")
     return redirect(url_for("meetings.minutes_history", meeting_id=meeting.id))
 
@@ -161,21 +172,17 @@ def minutes_restore(meeting_id: int, number: int):
 @login_required
 def minutes_editor(meeting_id: int):
     """A coordinator designates a member of the meeting's circle(s) to write the minutes."""
-    meeting = meeting_or_404(meeting_id)
-    require("meeting.manage", meeting)
-    form = EditorForm(prefix=EDITOR_PREFIX)
-    form.fill_choices(services.eligible_members(meeting))
+    meeting = load_meeting(meeting_id, then="meeting.manage")
+    form = _offering_members(EditorForm(prefix=EDITOR_PREFIX), services.eligible_members(meeting))
     if not form.validate_on_submit():
-        _keep_form("editor", form)
-        return meeting_page(meeting, 422)
+        return _refused_on_page(meeting, "editor", form)
     user = db.session.get(User, form.user_id.data) if form.user_id.data else None
     try:
         services.set_minutes_editor(meeting, current_user, user)
     except services.MinutesError as err:
         db.session.rollback()
         form.user_id.errors = [*form.user_id.errors, err.message]
-        _keep_form("editor", form)
-        return meeting_page(meeting, err.status)
+        return _refused_on_page(meeting, "editor", form, err.status)
     db.session.commit()
     if user is None:
         flash(_("Er is geen notulist meer; coördinatoren schrijven het verslag."), "success")
@@ -190,12 +197,10 @@ def minutes_editor(meeting_id: int):
 @login_required
 def decision_add(meeting_id: int):
     """Record a decision taken at the meeting (coordinators and the minutes editor)."""
-    meeting = meeting_or_404(meeting_id)
-    require("minutes.edit", meeting)
+    meeting = load_meeting(meeting_id, then="minutes.edit")
     form = DecisionForm(prefix=DECISION_PREFIX)
     if not form.validate_on_submit():
-        _keep_form("decision", form)
-        return meeting_page(meeting, 422)
+        return _refused_on_page(meeting, "decision", form)
     services.add_decision(meeting, current_user, form.text.data)
     db.session.commit()
     flash(_("Het besluit is vastgelegd."), "success")
@@ -207,8 +212,7 @@ def decision_add(meeting_id: int):
 def decision_delete(decision_id: int):
     """Delete a decision; the form names the meeting it was shown on, so a forged id is refused."""
     decision = db.get_or_404(Decision, decision_id)
-    meeting = meeting_or_404(decision.meeting_id)
-    require("minutes.edit", meeting)
+    meeting = load_meeting(decision.meeting_id, then="minutes.edit")
     form = DecisionDeleteForm()
     if not form.validate_on_submit():
         abort(400)
@@ -223,10 +227,8 @@ def decision_delete(decision_id: int):
 @bp.route("/leercirkels/<slug>/besluiten")
 def circle_decisions(slug: str):
     """Every decision of the circle's meetings and of the regional meetings it was invited to."""
-    from circles.groups.loading import load_circle
-
     circle = load_circle(slug)
-    return render_template("meetings/circle_decisions.html", circle=circle,
+    return render_template("meetings/minutes/circle_decisions.html", circle=circle,
                            decisions=services.circle_decisions(circle))
 
 
@@ -236,10 +238,8 @@ def circle_decisions(slug: str):
 @login_required
 def action_add(meeting_id: int):
     """Give a member of the circle an action item; they get an e-mail."""
-    meeting = meeting_or_404(meeting_id)
-    require("minutes.edit", meeting)
-    form = ActionItemForm(prefix=ACTION_PREFIX)
-    form.fill_choices(services.eligible_members(meeting))
+    meeting = load_meeting(meeting_id, then="minutes.edit")
+    form = _offering_members(ActionItemForm(prefix=ACTION_PREFIX), services.eligible_members(meeting))
     if form.validate_on_submit():
         owner = db.session.get(User, form.owner_id.data)
         try:
@@ -252,8 +252,7 @@ def action_add(meeting_id: int):
             db.session.commit()
             flash(_("Het actiepunt is toegevoegd. %(name)s krijgt bericht.", name=owner.name), "success")
             return _show(meeting)
-    _keep_form("action", form)
-    return meeting_page(meeting, 422)
+    return _refused_on_page(meeting, "action", form)
 
 
 @bp.route("/actiepunten/<int:item_id>/status", methods=["POST"])
@@ -261,7 +260,7 @@ def action_add(meeting_id: int):
 def action_status(item_id: int):
     """The owner (or a coordinator) marks an item done, or open again."""
     item = db.get_or_404(ActionItem, item_id)
-    meeting = meeting_or_404(item.meeting_id)
+    meeting = load_meeting(item.meeting_id)
     require("action_item.update", item)
     form = ActionStatusForm()
     if not form.validate_on_submit():
@@ -281,44 +280,46 @@ def action_status(item_id: int):
 def my_actions():
     """My action items: open ones first (soonest due date first), then the ones done."""
     items = services.my_action_items(current_user)
-    return render_template("meetings/my_action_items.html", items=items, today=services.today(),
+    return render_template("meetings/minutes/my_action_items.html", items=items, today=services.today(),
                            open_items=[i for i in items if not i.is_done], done_items=[i for i in items if i.is_done])
 
 
 # --- Slots ---------------------------------------------------------------------------------------
 
+def _forms_for(meeting: Meeting) -> dict:
+    """The forms the meeting page shows this reader: a refused one as it was sent, the others empty."""
+    if not can(current_user, "minutes.edit", meeting):
+        return {"decision_form": None, "action_form": None, "editor_form": None}
+    kept = g.get("minutes_forms", {})
+    members = services.eligible_members(meeting)
+    action_form = kept.get("action") or _offering_members(ActionItemForm(formdata=None, prefix=ACTION_PREFIX),
+                                                          members)
+    editor_form = None
+    if can(current_user, "meeting.manage", meeting):
+        editor_form = kept.get("editor") or _offering_members(
+            EditorForm(formdata=None, prefix=EDITOR_PREFIX, user_id=meeting.minutes_editor_id or 0), members)
+    return {"decision_form": kept.get("decision") or DecisionForm(formdata=None, prefix=DECISION_PREFIX),
+            "action_form": action_form, "editor_form": editor_form}
+
+
 def _meeting_slot(meeting: Meeting, **_context):
     """On the meeting page: minutes (published, or the draft for editors), decisions, action items and
     the previous meeting's open items."""
     minutes = services.minutes_of(meeting)
-    may_edit = can(current_user, "minutes.edit", meeting)
-    forms = g.get("minutes_forms", {})
-    decision_form = action_form = editor_form = None
-    if may_edit:
-        members = services.eligible_members(meeting)
-        decision_form = forms.get("decision") or DecisionForm(formdata=None, prefix=DECISION_PREFIX)
-        action_form = forms.get("action")
-        if action_form is None:
-            action_form = ActionItemForm(formdata=None, prefix=ACTION_PREFIX)
-            action_form.fill_choices(members)
-        if can(current_user, "meeting.manage", meeting):
-            editor_form = forms.get("editor")
-            if editor_form is None:
-                editor_form = EditorForm(formdata=None, prefix=EDITOR_PREFIX, user_id=meeting.minutes_editor_id or 0)
-                editor_form.fill_choices(members)
-    previous = services.previous_meeting(meeting)
+    previous = meeting_services.previous_meeting(meeting)
     return render_template(
-        "meetings/_minutes_slot.html", meeting=meeting, minutes=minutes, may_edit=may_edit,
+        "meetings/minutes/slots/meeting_page.html", meeting=meeting, minutes=minutes,
+        may_edit=can(current_user, "minutes.edit", meeting),
         show_minutes=minutes is not None and can(current_user, "minutes.view", minutes),
         decisions=services.meeting_decisions(meeting), items=services.meeting_action_items(meeting),
         previous=previous, previous_items=services.open_items_of(previous), today=services.today(),
-        decision_form=decision_form, action_form=action_form, editor_form=editor_form,
-        editor=db.session.get(User, meeting.minutes_editor_id) if meeting.minutes_editor_id else None)
+        editor=db.session.get(User, meeting.minutes_editor_id) if meeting.minutes_editor_id else None,
+        **_forms_for(meeting))
 
 
 def _circle_slot(circle, **_context):
     """On the circle page: the latest published minutes and the number of open action items."""
-    return render_template("meetings/_circle_minutes_slot.html", circle=circle,
+    return render_template("meetings/minutes/slots/circle_page.html", circle=circle,
                            minutes=services.latest_published_minutes(circle),
                            open_count=services.open_action_count(circle))
 
@@ -330,7 +331,7 @@ def _home_slot(**_context):
     items = services.my_action_items(current_user, limit=5, only_open=True)
     if not items:
         return ""
-    return render_template("meetings/_home_actions_slot.html", items=items, today=services.today())
+    return render_template("meetings/minutes/slots/home.html", items=items, today=services.today())
 
 
 slots.register("meeting_page", _meeting_slot)

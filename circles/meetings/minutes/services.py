@@ -1,24 +1,21 @@
-"""Minutes (with revisions and stale-edit detection), decisions and action items of a meeting: the
-service functions and their forms. Services never touch the request, flash or commit."""
+"""Minutes (with revisions and stale-edit detection), decisions and action items of a meeting. Services
+never touch the request, flash or commit."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased, contains_eager, joinedload
-from wtforms import DateField, HiddenField, SelectField, TextAreaField
-from wtforms.validators import Optional, Regexp
+from sqlalchemy.orm import contains_eager, joinedload
 
 from circles.accounts.models import User
 from circles.core import audit, revisions
 from circles.core.db import db, utcnow
-from circles.core.forms import BaseForm, choices, max_length, required, strip
 from circles.core.mail import queue_mail
 from circles.core.notifications import wants
 from circles.groups.models import Circle, Membership, MembershipState
-from circles.meetings.models import ActionItem, Decision, Meeting, Minutes, meeting_circles
-from circles.meetings.services import previous_meeting  # noqa: F401  (M1's, used by the meeting page slot)
+from circles.meetings.models import ActionItem, Decision, Meeting, Minutes
+from circles.meetings.services import of_circle
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 #: The revision object type of minutes (core.revisions).
@@ -38,58 +35,6 @@ class MinutesError(Exception):
         super().__init__(str(message))
         self.message = message
         self.status = status
-
-
-# --- Forms ---------------------------------------------------------------------------------------
-
-_MISSING_REVISION = _l("De versie ontbreekt. Laad de pagina opnieuw.")
-
-
-class MinutesForm(BaseForm):
-    body = TextAreaField(_l("Verslag"), validators=[max_length(MAX_BODY)],
-                         description=_l("U kunt Markdown gebruiken: # kopje, **vet**, - opsomming."))
-    #: The revision the edit started from; a save based on an older one is refused.
-    revision = HiddenField(validators=[required(_MISSING_REVISION), Regexp(r"^\d{1,9}$", message=_MISSING_REVISION)])
-
-
-class EditorForm(BaseForm):
-    user_id = SelectField(_l("Notulist"), coerce=int, invalid_value_message=_l("Kies een lid van de leercirkel."),
-                          invalid_choice_message=_l("Kies een lid van de leercirkel."),
-                          description=_l("Een lid van de leercirkel dat het verslag mag schrijven."))
-
-    def fill_choices(self, members: list[User]) -> None:
-        self.user_id.choices = choices([(0, _l("Geen notulist (alleen coördinatoren)"))]
-                                      + [(u.id, u.name) for u in members])
-
-
-class DecisionForm(BaseForm):
-    text = TextAreaField(_l("Besluit"), filters=[strip],
-                         validators=[required(_l("Beschrijf het besluit.")), max_length(MAX_TEXT)])
-
-
-class DecisionDeleteForm(BaseForm):
-    #: The meeting the button was shown on: a decision of another meeting is refused (404).
-    meeting_id = HiddenField(validators=[required(_l("Het formulier was onvolledig."))])
-
-
-class ActionItemForm(BaseForm):
-    text = TextAreaField(_l("Actiepunt"), filters=[strip],
-                         validators=[required(_l("Beschrijf wat er moet gebeuren.")), max_length(MAX_TEXT)])
-    owner_id = SelectField(_l("Wie doet het?"), coerce=int, invalid_value_message=_l("Kies een lid van de leercirkel."),
-                           invalid_choice_message=_l("Kies een lid van de leercirkel."))
-    due_date = DateField(_l("Klaar op (niet verplicht)"), validators=[Optional()],
-                         invalid_value_message=_l("Vul een geldige datum in, of laat het veld leeg."),
-                         description=_l("Uiterlijk twee jaar na de bijeenkomst."))
-
-    def fill_choices(self, members: list[User]) -> None:
-        self.owner_id.choices = choices([(u.id, u.name) for u in members])
-
-
-class ActionStatusForm(BaseForm):
-    status = SelectField(_l("Status"), choices=choices([("open", _l("Open")), ("done", _l("Gedaan"))]),
-                         invalid_choice_message=_l("Kies een geldige status."))
-    #: "mijn": go back to my action items instead of the meeting page.
-    back = HiddenField()
 
 
 # --- Minutes -------------------------------------------------------------------------------------
@@ -158,29 +103,27 @@ def latest_revision(minutes: Minutes | None) -> revisions.Revision | None:
 
 # --- Who may be designated / own an item ---------------------------------------------------------
 
-def _meeting_circle_ids(meeting: Meeting) -> list[int]:
-    return [c.id for c in meeting.circles]
+def _active_member_of_meeting(meeting: Meeting):
+    """SQL: the user is an active member of one of the meeting's circles (None: the meeting has none)."""
+    circle_ids = [c.id for c in meeting.circles]
+    if not circle_ids:
+        return None
+    return sa.exists().where(Membership.user_id == User.id, Membership.circle_id.in_(circle_ids),
+                             Membership.state == MembershipState.ACTIVE)
 
 
 def eligible_members(meeting: Meeting) -> list[User]:
     """Active members of the meeting's circle(s), by name, once each: one query."""
-    circle_ids = _meeting_circle_ids(meeting)
-    if not circle_ids:
+    member = _active_member_of_meeting(meeting)
+    if member is None:
         return []
-    return list(db.session.scalars(
-        sa.select(User).where(sa.exists().where(Membership.user_id == User.id,
-                                                Membership.circle_id.in_(circle_ids),
-                                                Membership.state == MembershipState.ACTIVE))
-        .order_by(User.name, User.id)
-    ))
+    return list(db.session.scalars(sa.select(User).where(member).order_by(User.name, User.id)))
 
 
 def _is_eligible(meeting: Meeting, user: User) -> bool:
-    circle_ids = _meeting_circle_ids(meeting)
-    return bool(circle_ids) and db.session.scalar(
-        sa.select(sa.func.count()).select_from(Membership)
-        .where(Membership.user_id == user.id, Membership.circle_id.in_(circle_ids),
-               Membership.state == MembershipState.ACTIVE)) > 0
+    member = _active_member_of_meeting(meeting)
+    return member is not None and db.session.scalar(
+        sa.select(sa.func.count()).select_from(User).where(User.id == user.id, member)) > 0
 
 
 def set_minutes_editor(meeting: Meeting, actor: User, user: User | None) -> None:
@@ -209,20 +152,11 @@ def meeting_decisions(meeting: Meeting) -> list[Decision]:
                                    .order_by(Decision.created_at, Decision.id)))
 
 
-def _circle_meetings_clause(circle: Circle):
-    """Meetings of the circle, and regional meetings it was invited to: a union of two index lookups (an OR of
-    the two makes PostgreSQL read every meeting)."""
-    own = aliased(Meeting)
-    return Meeting.id.in_(sa.union(
-        sa.select(own.id).where(own.circle_id == circle.id),
-        sa.select(meeting_circles.c.meeting_id).where(meeting_circles.c.circle_id == circle.id)))
-
-
 def circle_decisions(circle: Circle) -> list[Decision]:
     """Decisions of the circle's meetings (and invited regional ones), newest meeting first: one query."""
     return list(db.session.scalars(
         sa.select(Decision).join(Meeting, Meeting.id == Decision.meeting_id)
-        .where(_circle_meetings_clause(circle))
+        .where(of_circle(circle.id))
         .options(joinedload(Decision.meeting))
         .order_by(Meeting.starts_at.desc(), Decision.created_at.desc(), Decision.id.desc())
     ))
@@ -257,7 +191,7 @@ def add_action_item(meeting: Meeting, actor: User, *, text: str, owner: User, du
     db.session.flush()
     if wants(owner, "action_items"):
         queue_mail(owner.email, _l("Nieuw actiepunt: %(meeting)s", meeting=meeting.title),
-                   "meetings/email/action_item_assigned", locale=owner.locale, item=item, meeting=meeting,
+                   "meetings/minutes/email/action_item_assigned", locale=owner.locale, item=item, meeting=meeting,
                    recipient=owner, assigner=actor)
     return item
 
@@ -312,11 +246,11 @@ def open_items_of(meeting: Meeting | None) -> list[ActionItem]:
 def latest_published_minutes(circle: Circle) -> Minutes | None:
     return db.session.scalar(
         sa.select(Minutes).join(Meeting, Meeting.id == Minutes.meeting_id)
-        .where(_circle_meetings_clause(circle), Minutes.status == "published")
+        .where(of_circle(circle.id), Minutes.status == "published")
         .options(contains_eager(Minutes.meeting)).order_by(Meeting.starts_at.desc()).limit(1))
 
 
 def open_action_count(circle: Circle) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(ActionItem).join(Meeting, Meeting.id == ActionItem.meeting_id)
-        .where(_circle_meetings_clause(circle), ActionItem.status == "open")) or 0
+        .where(of_circle(circle.id), ActionItem.status == "open")) or 0
