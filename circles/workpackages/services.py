@@ -4,7 +4,6 @@ search and facets. Plain functions: the view commits."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import partial
 
 import sqlalchemy as sa
 from flask_babel import get_locale
@@ -18,8 +17,8 @@ from circles.core.text import slugify
 from circles.groups.models import Circle, Membership, MembershipState, Visibility
 from circles.reference.models import Municipality, Region
 from circles.workpackages import facets as facet_lib
-from circles.workpackages import publishing
 from circles.workpackages.content import apply_content, package_content
+from circles.workpackages.export import package_markdown
 from circles.workpackages.instruments import INSTRUMENT_LABELS
 from circles.workpackages.models import (
     HOURS_PER_JOB,
@@ -33,12 +32,15 @@ from circles.workpackages.models import (
     package_sectors,
 )
 from circles.workpackages.permissions import visible_clause
+from circles.workpackages.wording import words
+from circles.workpackages.workflow import Kind, PublishError
+from circles.workpackages.workflow import services as workflow
 
 OBJECT_TYPE = "package"
 
 
 #: A refused action, with a message for the person and the HTTP status to answer with.
-PackageError = publishing.PublishError
+PackageError = PublishError
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -94,35 +96,21 @@ def index_package(package: WorkPackage) -> None:
     search.index(OBJECT_TYPE, package.id, package.title, body)
 
 
-def history(package: WorkPackage) -> list[revisions.Revision]:
-    return revisions.history(OBJECT_TYPE, package.id)
+def package_text(content: dict) -> str:
+    """The package as line-oriented text: what the diffs compare."""
+    return package_markdown(content, organisation=None, circle=None, url=None, revision=None)
 
 
-def revision_of(package: WorkPackage, number: int) -> revisions.Revision | None:
-    return revisions.get(OBJECT_TYPE, package.id, number)
+# --- publishing and versions (the workflow is shared with cases: see workflow/) --------------------------
 
-
-# --- publishing (the workflow is shared with cases: see publishing.py) ----------------------------------
-
-PACKAGE = publishing.Kind(
-    name=OBJECT_TYPE, model=WorkPackage, content=package_content,
-    messages={
-        "no_circle": _l("Kies eerst een leercirkel voor dit werkpakket."),
-        "choose_visibility": _l("Kies voor wie het werkpakket zichtbaar wordt."),
-        "already_waiting": _l("Dit werkpakket wacht al op een beoordeling."),
-        "not_waiting": _l("Dit werkpakket wacht niet op een beoordeling."),
-        "review_subject": _l("Een werkpakket wacht op uw beoordeling"),
-        "sent_back_subject": _l("Uw werkpakket is teruggestuurd"),
-    },
-    review_template="workpackages/email/review", sent_back_template="workpackages/email/sent_back",
-)
-publish_to_circle = partial(publishing.publish_to_circle, PACKAGE)
-submit_for_review = partial(publishing.submit_for_review, PACKAGE)
-approve = partial(publishing.approve, PACKAGE)
-send_back = partial(publishing.send_back, PACKAGE)
-archive = partial(publishing.archive, PACKAGE)
-reopen = partial(publishing.reopen, PACKAGE)
-review_queue = partial(publishing.review_queue, PACKAGE)
+PACKAGE = Kind(
+    name=OBJECT_TYPE, model=WorkPackage, id_arg="package_id", url_base="/werkpakketten/<int:package_id>",
+    endpoint_prefix="", content=package_content, markdown=package_text, restore=restore_revision,
+    words=words(OBJECT_TYPE), form_template="workpackages/form.html", email_folder="workpackages/email",
+    load_options=(joinedload(WorkPackage.circle), joinedload(WorkPackage.organisation),
+                  joinedload(WorkPackage.sectors), joinedload(WorkPackage.instrument_rows)))
+(publish_to_circle, submit_for_review, approve, send_back, archive, reopen, review_queue, history,
+ revision_of) = workflow.bind(PACKAGE)
 
 
 # --- copying and jobs --------------------------------------------------------------------------------
@@ -434,3 +422,23 @@ def cases_of_package(package: WorkPackage, user) -> list[Case]:
     return list(db.session.scalars(sa.select(Case).where(Case.package_id == package.id,
                                                          visible_clause(Case, user)).order_by(Case.title)))
 
+
+
+# --- on other features' pages --------------------------------------------------------------------------
+
+def circle_packages(circle: Circle, user, limit: int = 10) -> tuple[list[WorkPackage], Uptake]:
+    """The circle's newest published packages ``user`` may read, and how often all its published packages were
+    copied, in one query. A reader who may see none of them gets no figures either."""
+    columns = uptake_columns(WorkPackage.circle_id == circle.id, WorkPackage.status == Status.PUBLISHED)
+    rows = db.session.execute(
+        sa.select(WorkPackage, *columns)
+        .where(WorkPackage.circle_id == circle.id, visible_clause(WorkPackage, user))
+        .order_by(WorkPackage.published_at.desc()).limit(limit)).all()
+    return [row[0] for row in rows], (Uptake.from_columns(rows[0][1:]) if rows else Uptake())
+
+
+def sector_uptake(sector) -> Uptake:
+    """How often the sector's published packages were copied, and the jobs that gave."""
+    in_sector = sa.exists().where(package_sectors.c.package_id == WorkPackage.id,
+                                  package_sectors.c.sector_code == sector.code)
+    return uptake_where(in_sector, WorkPackage.status == Status.PUBLISHED)

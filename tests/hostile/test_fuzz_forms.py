@@ -52,9 +52,9 @@ from circles.meetings.minutes_views import ACTION_PREFIX, DECISION_PREFIX, EDITO
 from circles.newsletter import compose_forms, news_forms, subscription_forms
 from circles.progress import forms as progress_forms
 from circles.progress import signal_forms
-from circles.workpackages import case_forms
 from circles.workpackages import forms as package_forms
 from circles.workpackages.attachments import AttachmentForm
+from circles.workpackages.cases import forms as case_forms
 from tests import sample_files
 from tests.conftest import PASSWORD, AuthActions, _reference_tables
 from tests.routes import ROUTES, World

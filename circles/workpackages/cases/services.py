@@ -2,8 +2,6 @@
 work package's: direct to a circle, or reviewed for the platform and the public) and the listing with
 search and facets. Plain functions: the view commits."""
 
-from functools import partial
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -14,18 +12,20 @@ from circles.core.text import slugify
 from circles.groups.models import Circle, Visibility
 from circles.reference.models import Region
 from circles.workpackages import facets as facet_lib
-from circles.workpackages import publishing
-from circles.workpackages.case_content import ConsentMissing, apply_case_content, case_content
+from circles.workpackages.cases.content import ConsentMissing, apply_case_content, case_content, case_markdown
 from circles.workpackages.instruments import INSTRUMENT_LABELS
 from circles.workpackages.models import RECRUITMENT_LABELS, SETTING_LABELS, Case, Status, case_instruments
 from circles.workpackages.permissions import visible_clause
 from circles.workpackages.services import MAX_QUERY, Listing
+from circles.workpackages.wording import words
+from circles.workpackages.workflow import Kind, PublishError
+from circles.workpackages.workflow import services as workflow
 
 OBJECT_TYPE = "case"
 
 
 #: A refused action, with a message for the person and the HTTP status to answer with.
-CaseError = publishing.PublishError
+CaseError = PublishError
 
 
 CONSENT_MESSAGE = _l("Een citaat van de medewerker kan alleen met diens uitdrukkelijke toestemming. Vink aan dat "
@@ -98,35 +98,14 @@ def index_case(case: Case) -> None:
     search.index(OBJECT_TYPE, case.id, case.title, body)
 
 
-def history(case: Case) -> list[revisions.Revision]:
-    return revisions.history(OBJECT_TYPE, case.id)
+# --- publishing and versions (the workflow is shared with packages: see workflow/) --------------------------
 
-
-def revision_of(case: Case, number: int) -> revisions.Revision | None:
-    return revisions.get(OBJECT_TYPE, case.id, number)
-
-
-# --- publishing (the workflow is shared with packages: see publishing.py) ----------------------------------
-
-CASE = publishing.Kind(
-    name=OBJECT_TYPE, model=Case, content=case_content,
-    messages={
-        "no_circle": _l("Kies eerst een leercirkel voor dit voorbeeld."),
-        "choose_visibility": _l("Kies voor wie het voorbeeld zichtbaar wordt."),
-        "already_waiting": _l("Dit voorbeeld wacht al op een beoordeling."),
-        "not_waiting": _l("Dit voorbeeld wacht niet op een beoordeling."),
-        "review_subject": _l("Een goed voorbeeld wacht op uw beoordeling"),
-        "sent_back_subject": _l("Uw voorbeeld is teruggestuurd"),
-    },
-    review_template="workpackages/email/case_review", sent_back_template="workpackages/email/case_sent_back",
-)
-publish_to_circle = partial(publishing.publish_to_circle, CASE)
-submit_for_review = partial(publishing.submit_for_review, CASE)
-approve = partial(publishing.approve, CASE)
-send_back = partial(publishing.send_back, CASE)
-archive = partial(publishing.archive, CASE)
-reopen = partial(publishing.reopen, CASE)
-review_queue = partial(publishing.review_queue, CASE)
+CASE = Kind(
+    name=OBJECT_TYPE, model=Case, id_arg="case_id", url_base="/voorbeelden/<int:case_id>", endpoint_prefix="case_",
+    content=case_content, markdown=case_markdown, restore=restore_revision, words=words(OBJECT_TYPE),
+    form_template="workpackages/cases/case_form.html", email_folder="workpackages/cases/email")
+(publish_to_circle, submit_for_review, approve, send_back, archive, reopen, review_queue, history,
+ revision_of) = workflow.bind(CASE)
 
 
 def regions() -> list[Region]:

@@ -21,7 +21,7 @@ from wtforms.validators import Optional, ValidationError
 
 from circles.core.forms import BaseForm, MultiCheckboxField, YearField, choices, max_length, required, strip
 from circles.reference.sectors import SECTORS
-from circles.workpackages.case_content import FIELDS as CONTENT_FIELDS
+from circles.workpackages.cases.content import FIELDS as CONTENT_FIELDS
 from circles.workpackages.forms import MAX_HOURS, PRIVATE, NumberField, _text
 from circles.workpackages.instruments import instrument_choices
 from circles.workpackages.models import (
@@ -201,7 +201,7 @@ class CaseForm(BaseForm):
                 self.quotes.append_entry()
 
     def content(self) -> dict:
-        """The content dict (see case_content.case_content) this form describes."""
+        """The content dict (see cases.content.case_content) this form describes."""
         data = {name: getattr(self, name).data for name in CONTENT_FIELDS if name != "still_employed"}
         data["still_employed"] = EMPLOYED_VALUES.get(self.still_employed.data)
         data["contract_form"] = self.contract_form.data or ""

@@ -1,0 +1,66 @@
+"""What the pages of one item show of the workflow, for every kind: the publish, send-back and attachment
+forms and the attachments on its page, and the difference on its edit form after a conflict. Each kind's
+views say how their item page is drawn (``on_show_page``), so a refused publish or send-back is answered
+with that page and the form's errors."""
+
+from collections.abc import Callable
+
+from flask_login import current_user
+
+from circles.core import revisions
+from circles.core.db import db
+from circles.core.permissions import can
+from circles.core.views import form_page
+from circles.groups.models import Visibility
+from circles.workpackages import attachments as attachment_services
+from circles.workpackages.forms import PublishForm, SendBackForm
+from circles.workpackages.workflow import Kind
+
+#: kind name -> render(item, status=200, **forms): the item's page.
+_SHOW_PAGES: dict[str, Callable] = {}
+
+
+def on_show_page(kind: Kind, render: Callable) -> None:
+    _SHOW_PAGES[kind.name] = render
+
+
+def show_page(kind: Kind, item, status: int, **forms):
+    return _SHOW_PAGES[kind.name](item, status, **forms)
+
+
+def publish_form(kind: Kind, item) -> PublishForm:
+    """The choices the editor has: the circle directly (if a member of it), the platform or the public."""
+    form = PublishForm(prefix="publiceren")
+    form.visibility.label.text = kind.words["who_reads"]
+    allowed = [Visibility.PLATFORM, Visibility.PUBLIC]
+    if can(current_user, kind.permission("publish_to_circle"), item):
+        allowed.insert(0, Visibility.CIRCLE)
+    form.limit_to(allowed)
+    if not form.visibility.data:
+        form.visibility.data = allowed[0]
+    return form
+
+
+def item_context(kind: Kind, item, forms: dict) -> dict:
+    """The workflow's part of an item page. Forms only for those who get them: a form puts a token of the
+    reader's session in the page, so a visitor would get a session cookie and a page that cannot be kept for
+    everyone (core.pagecache)."""
+    editable = can(current_user, kind.permission("edit"), item)
+    signed_in = current_user.is_authenticated
+    return dict(
+        item=item, kind=kind, owner=item, owner_kind=kind.name,
+        attachments=attachment_services.attachments_of(item),
+        attachment_form=forms.get("attachment_form") or (attachment_services.AttachmentForm() if editable else None),
+        publish_form=forms.get("publish_form") or (publish_form(kind, item) if editable else None),
+        send_back_form=forms.get("send_back_form") or (SendBackForm() if signed_in else None),
+    )
+
+
+def conflict_page(kind: Kind, item, form):
+    """409: someone saved in between. The form keeps this editor's text; the difference with the saved
+    version is shown, and the hidden revision moves on so saving again after merging works."""
+    item = db.session.get(kind.model, item.id)
+    theirs = kind.content(item)
+    form.revision.data = str(item.revision)
+    diff = revisions.diff_html(kind.markdown(theirs), kind.markdown(form.content()))
+    return form_page(kind.form_template, form, 409, **{kind.name: item}, conflict_diff=diff)
