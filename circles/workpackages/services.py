@@ -60,8 +60,7 @@ def create_package(user: User, content: dict, *, circle=None) -> WorkPackage:
 
 def update_package(package: WorkPackage, user: User, content: dict, *, based_on: int, circle=None) -> None:
     """Save an edit as a new revision; revisions.StaleEdit when someone saved since ``based_on``."""
-    if based_on != package.revision:
-        raise revisions.StaleEdit(revisions.latest(OBJECT_TYPE, package.id))
+    workflow.refuse_stale(PACKAGE, package, based_on)
     apply_content(package, content)
     package.circle = circle
     package.slug = slugify(package.title, "werkpakket")[:120]
@@ -78,11 +77,7 @@ def restore_revision(package: WorkPackage, user: User, revision: revisions.Revis
 
 
 def _new_revision(package: WorkPackage, user: User, *, based_on: int, note: str = "") -> None:
-    db.session.flush()
-    revisions.save(OBJECT_TYPE, package.id, package_content(package), author=user, based_on=based_on, note=note)
-    package.revision = based_on + 1
-    package.updated_at = utcnow()
-    index_package(package)
+    workflow.save_revision(PACKAGE, package, user, based_on=based_on, note=note)
 
 
 def index_package(package: WorkPackage) -> None:
@@ -105,7 +100,7 @@ def package_text(content: dict) -> str:
 
 PACKAGE = Kind(
     name=OBJECT_TYPE, model=WorkPackage, id_arg="package_id", url_base="/werkpakketten/<int:package_id>",
-    endpoint_prefix="", content=package_content, markdown=package_text, restore=restore_revision,
+    endpoint_prefix="", content=package_content, markdown=package_text, restore=restore_revision, index=index_package,
     words=words(OBJECT_TYPE), form_template="workpackages/form.html", email_folder="workpackages/email",
     load_options=(joinedload(WorkPackage.circle), joinedload(WorkPackage.organisation),
                   joinedload(WorkPackage.sectors), joinedload(WorkPackage.instrument_rows)))

@@ -14,35 +14,18 @@ from circles.core.db import db
 from circles.core.pagecache import for_everyone
 from circles.core.permissions import require
 from circles.core.setup import EmptyForm
-from circles.core.views import form_page
 from circles.groups.models import Circle
 from circles.workpackages import bp, services
 from circles.workpackages.cases import services as case_services
 from circles.workpackages.content import package_content
 from circles.workpackages.forms import PackageForm, ReportForm
-from circles.workpackages.instruments import INSTRUMENTS_BY_CODE
+from circles.workpackages.labels import PACKAGE_LABELS
 from circles.workpackages.loading import package_or_404
-from circles.workpackages.models import (
-    CONTENT_VISIBILITY_LABELS,
-    CONTRACT_LABELS,
-    FREQUENCY_LABELS,
-    GUIDANCE_LABELS,
-    HOURS_PER_JOB,
-    INDEPENDENCE_LABELS,
-    LANGUAGE_LABELS,
-    LICENCE_LABELS,
-    LICENCE_URLS,
-    SETTING_LABELS,
-    WORK_LEVEL_LABELS,
-    WorkPackage,
-)
+from circles.workpackages.models import HOURS_PER_JOB, WorkPackage
 from circles.workpackages.services import PACKAGE
 from circles.workpackages.workflow import pages
 
-LABELS = {"setting": SETTING_LABELS, "level": WORK_LEVEL_LABELS, "contract": CONTRACT_LABELS,
-          "guidance": GUIDANCE_LABELS, "frequency": FREQUENCY_LABELS, "independence": INDEPENDENCE_LABELS,
-          "licence": LICENCE_LABELS, "licence_url": LICENCE_URLS, "language": LANGUAGE_LABELS,
-          "visibility": CONTENT_VISIBILITY_LABELS, "instruments": INSTRUMENTS_BY_CODE}
+LABELS = PACKAGE_LABELS
 
 
 def _page(package: WorkPackage):
@@ -139,13 +122,13 @@ def create():
         form.circle_id.data = wanted
     if form.add_tasks.data:
         form.add_empty_rows()
-        return form_page("workpackages/form.html", form, 200, package=None)
+        return pages.edit_page(PACKAGE, form, None, 200)
     if form.validate_on_submit():
         package = services.create_package(current_user, form.content(), circle=_chosen_circle(form))
         db.session.commit()
         flash(_("Het werkpakket is opgeslagen als concept. Publiceer het als het klaar is."), "success")
         return _page(package)
-    return form_page("workpackages/form.html", form, package=None)
+    return pages.edit_page(PACKAGE, form, None)
 
 
 @bp.route("/werkpakketten/<int:package_id>/bewerken", methods=["GET", "POST"])
@@ -165,7 +148,7 @@ def edit(package_id: int):
         form.revision.data = str(package.revision)
     if form.add_tasks.data:
         form.add_empty_rows()
-        return form_page("workpackages/form.html", form, 200, package=package)
+        return pages.edit_page(PACKAGE, form, package, 200)
     if form.validate_on_submit():
         try:
             services.update_package(package, current_user, form.content(), based_on=int(form.revision.data),
@@ -176,7 +159,7 @@ def edit(package_id: int):
             return pages.conflict_page(PACKAGE, package, form)
         flash(_("De wijzigingen zijn opgeslagen."), "success")
         return _page(package)
-    return form_page("workpackages/form.html", form, package=package)
+    return pages.edit_page(PACKAGE, form, package)
 
 
 # --- review ---------------------------------------------------------------------------------------------

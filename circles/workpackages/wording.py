@@ -33,6 +33,9 @@ WORDS = {
         _l("Iemand anders sloeg het werkpakket net op. Bekijk de geschiedenis en probeer het opnieuw."),
         _l("Deze versie kon niet worden teruggezet: iemand anders sloeg het voorbeeld net op. Bekijk de "
            "geschiedenis en probeer het opnieuw.")),
+    "new_title": (_l("Nieuw werkpakket"), _l("Nieuw goed voorbeeld")),
+    "conflict": (_l("Iemand anders heeft dit werkpakket opgeslagen terwijl u het bewerkte."),
+                 _l("Iemand anders heeft dit voorbeeld opgeslagen terwijl u het bewerkte.")),
     "history_title": (_l("Versies van het werkpakket"), _l("Versies van het voorbeeld")),
     "edit_link": (_l("Werkpakket bewerken"), _l("Voorbeeld bewerken")),
     "back_link": (_l("Terug naar het werkpakket"), _l("Terug naar het voorbeeld")),

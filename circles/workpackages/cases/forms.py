@@ -10,7 +10,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -19,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional, ValidationError
 
-from circles.core.forms import BaseForm, MultiCheckboxField, YearField, choices, max_length, required, strip
+from circles.core.forms import MultiCheckboxField, YearField, choices, max_length, required, strip
 from circles.reference.sectors import SECTORS
 from circles.workpackages.cases.content import FIELDS as CONTENT_FIELDS
 from circles.workpackages.forms import MAX_HOURS, PRIVATE, NumberField, _text
@@ -36,6 +35,7 @@ from circles.workpackages.models import (
     TRIGGER_LABELS,
     QuoteRole,
 )
+from circles.workpackages.workflow.forms import ItemForm
 
 #: The first start year a case can have.
 FIRST_YEAR = 1990
@@ -79,7 +79,7 @@ class QuoteForm(Form):
         return ok
 
 
-class CaseForm(BaseForm):
+class CaseForm(ItemForm):
     """Create or edit a case. ``revision`` is the version the editor started from."""
 
     title = StringField(_l("Titel"), [required(_l("Geef het voorbeeld een titel.")), max_length(160), PRIVATE],
@@ -131,7 +131,6 @@ class CaseForm(BaseForm):
     add_quotes = SubmitField(_l("Meer citaten"))
     licence = RadioField(_l("Licentie"), choices=choices(LICENCE_LABELS.items()), default="CC-BY-4.0")
     language = SelectField(_l("Taal van de tekst"), choices=choices(LANGUAGE_LABELS.items()), default="nl")
-    revision = HiddenField(default="0")
 
     @property
     def error_list(self) -> list:
@@ -168,10 +167,6 @@ class CaseForm(BaseForm):
         if len([q for q in field if not q.form.is_empty]) > MAX_QUOTES:
             raise ValidationError(_l("Een voorbeeld heeft hoogstens %(n)s citaten.", n=MAX_QUOTES))
 
-    def validate_revision(self, field):
-        if not (field.data or "0").isdigit():
-            raise ValidationError(_l("Laad de pagina opnieuw en probeer het nog eens."))
-
     def fill_from(self, content: dict) -> None:
         """Show a case's content (on GET, and when restoring the text after a conflict)."""
         for name in CONTENT_FIELDS:
@@ -186,19 +181,13 @@ class CaseForm(BaseForm):
         self.region.data = content.get("region_code") or ""
         self.package.data = str(content["package_id"]) if content.get("package_id") else ""
         self.circle.data = str(content["circle_id"]) if content.get("circle_id") else ""
-        while len(self.quotes):
-            self.quotes.pop_entry()
-        for quote in content.get("quotes", []):
-            self.quotes.append_entry({"role": quote.get("role"), "text": quote.get("text"),
-                                      "consent": bool(quote.get("consent_recorded")),
-                                      "consent_note": quote.get("consent_note") or ""})
-        for _ in range(EMPTY_QUOTE_ROWS if not content.get("quotes") else 1):
-            self.quotes.append_entry()
+        self.refill(self.quotes, [{"role": quote.get("role"), "text": quote.get("text"),
+                                   "consent": bool(quote.get("consent_recorded")),
+                                   "consent_note": quote.get("consent_note") or ""}
+                                  for quote in content.get("quotes", [])], EMPTY_QUOTE_ROWS)
 
     def add_empty_rows(self) -> None:
-        for _ in range(EMPTY_QUOTE_ROWS):
-            if len(self.quotes) < MAX_QUOTES:
-                self.quotes.append_entry()
+        self.add_rows(self.quotes, EMPTY_QUOTE_ROWS, MAX_QUOTES)
 
     def content(self) -> dict:
         """The content dict (see cases.content.case_content) this form describes."""

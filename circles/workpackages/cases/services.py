@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from circles.core import dialect, revisions, search
-from circles.core.db import db, utcnow
+from circles.core.db import db
 from circles.core.text import slugify
 from circles.groups.models import Circle, Visibility
 from circles.reference.models import Region
@@ -59,33 +59,24 @@ def create_case(user, content: dict, *, circle: Circle | None = None) -> Case:
                 visibility=Visibility.CIRCLE, slug="")
     db.session.add(case)
     _apply(case, content, user)
-    _new_revision(case, user, based_on=0)
+    workflow.save_revision(CASE, case, user, based_on=0)
     return case
 
 
 def update_case(case: Case, user, content: dict, *, based_on: int, circle: Circle | None = None) -> None:
     """Save an edit as a new revision; revisions.StaleEdit when someone saved since ``based_on``.
     ``circle``, when given, is the case's circle (else the content's ``circle_id``)."""
-    if based_on != case.revision:
-        raise revisions.StaleEdit(revisions.latest(OBJECT_TYPE, case.id))
+    workflow.refuse_stale(CASE, case, based_on)
     if circle is not None:
         content = {**content, "circle_id": circle.id}
     _apply(case, content, user)
-    _new_revision(case, user, based_on=based_on)
+    workflow.save_revision(CASE, case, user, based_on=based_on)
 
 
 def restore_revision(case: Case, user, revision: revisions.Revision) -> None:
     """An old version comes back as a new revision: nothing is lost."""
     _apply(case, revision.content, user)
-    _new_revision(case, user, based_on=case.revision, note=f"restored:{revision.number}")
-
-
-def _new_revision(case: Case, user, *, based_on: int, note: str = "") -> None:
-    db.session.flush()
-    revisions.save(OBJECT_TYPE, case.id, case_content(case), author=user, based_on=based_on, note=note)
-    case.revision = based_on + 1
-    case.updated_at = utcnow()
-    index_case(case)
+    workflow.save_revision(CASE, case, user, based_on=case.revision, note=f"restored:{revision.number}")
 
 
 def index_case(case: Case) -> None:
@@ -102,7 +93,7 @@ def index_case(case: Case) -> None:
 
 CASE = Kind(
     name=OBJECT_TYPE, model=Case, id_arg="case_id", url_base="/voorbeelden/<int:case_id>", endpoint_prefix="case_",
-    content=case_content, markdown=case_markdown, restore=restore_revision, words=words(OBJECT_TYPE),
+    content=case_content, markdown=case_markdown, restore=restore_revision, index=index_case, words=words(OBJECT_TYPE),
     form_template="workpackages/cases/case_form.html", email_folder="workpackages/cases/email")
 (publish_to_circle, submit_for_review, approve, send_back, archive, reopen, review_queue, history,
  revision_of) = workflow.bind(CASE)

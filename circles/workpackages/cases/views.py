@@ -10,39 +10,17 @@ from sqlalchemy.exc import IntegrityError
 from circles.core import revisions
 from circles.core.db import db
 from circles.core.permissions import can, require
-from circles.core.views import form_page
-from circles.reference.sectors import SECTOR_LABELS
 from circles.workpackages import bp, services
 from circles.workpackages.cases import services as case_services
 from circles.workpackages.cases.content import case_content
 from circles.workpackages.cases.forms import CaseForm
 from circles.workpackages.cases.services import CASE
-from circles.workpackages.instruments import INSTRUMENTS_BY_CODE
+from circles.workpackages.labels import CASE_LABELS
 from circles.workpackages.loading import case_or_404
-from circles.workpackages.models import (
-    CONTENT_VISIBILITY_LABELS,
-    CONTRACT_LABELS,
-    GUIDANCE_LABELS,
-    LANGUAGE_LABELS,
-    LICENCE_LABELS,
-    LICENCE_URLS,
-    PARTNER_LABELS,
-    QUOTE_ROLE_LABELS,
-    RECRUITMENT_LABELS,
-    SETTING_LABELS,
-    TRIGGER_LABELS,
-    Case,
-)
+from circles.workpackages.models import Case
 from circles.workpackages.workflow import pages
 
-LABELS = {"setting": SETTING_LABELS, "contract": CONTRACT_LABELS, "guidance": GUIDANCE_LABELS,
-          "recruitment": RECRUITMENT_LABELS, "partners": PARTNER_LABELS, "triggers": TRIGGER_LABELS,
-          "roles": QUOTE_ROLE_LABELS, "licence": LICENCE_LABELS, "licence_url": LICENCE_URLS,
-          "language": LANGUAGE_LABELS, "visibility": CONTENT_VISIBILITY_LABELS, "instruments": INSTRUMENTS_BY_CODE,
-          "sectors": SECTOR_LABELS}
-
-
-FORM = CASE.form_template
+LABELS = CASE_LABELS
 
 
 def _page(case: Case):
@@ -120,18 +98,18 @@ def case_create():
             form.package.data = wanted
     if form.add_quotes.data:
         form.add_empty_rows()
-        return form_page(FORM, form, 200, case=None)
+        return pages.edit_page(CASE, form, None, 200)
     if form.validate_on_submit():
         try:
             case = case_services.create_case(current_user, form.content())
         except case_services.CaseError as err:
             db.session.rollback()
             _with_service_error(form, err)
-            return form_page(FORM, form, err.status, case=None)
+            return pages.edit_page(CASE, form, None, err.status)
         db.session.commit()
         flash(_("Het voorbeeld is opgeslagen als concept. Publiceer het als het klaar is."), "success")
         return _page(case)
-    return form_page(FORM, form, case=None)
+    return pages.edit_page(CASE, form, None)
 
 
 @bp.route("/voorbeelden/<int:case_id>/bewerken", methods=["GET", "POST"])
@@ -147,7 +125,7 @@ def case_edit(case_id: int):
         form.revision.data = str(case.revision)
     if form.add_quotes.data:
         form.add_empty_rows()
-        return form_page(FORM, form, 200, case=case)
+        return pages.edit_page(CASE, form, case, 200)
     if form.validate_on_submit():
         try:
             case_services.update_case(case, current_user, form.content(), based_on=int(form.revision.data))
@@ -158,7 +136,7 @@ def case_edit(case_id: int):
         except case_services.CaseError as err:
             db.session.rollback()
             _with_service_error(form, err)
-            return form_page(FORM, form, err.status, case=db.session.get(Case, case_id))
+            return pages.edit_page(CASE, form, db.session.get(Case, case_id), err.status)
         flash(_("De wijzigingen zijn opgeslagen."), "success")
         return _page(case)
-    return form_page(FORM, form, case=case)
+    return pages.edit_page(CASE, form, case)

@@ -38,6 +38,8 @@ class Kind:
     markdown: Callable[[dict], str]
     #: (item, user, revision) -> None: the old version back as a new one (may raise PublishError).
     restore: Callable
+    #: item -> None: its entry in the search index brought in step with its content.
+    index: Callable
     #: The lazy messages, flashes and template words that name the kind (see workpackages/wording.py).
     words: dict
     #: Templates: the edit form page, and the folder of the reviewer's and the author's e-mails.

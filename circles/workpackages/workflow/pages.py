@@ -13,8 +13,8 @@ from circles.core.permissions import can
 from circles.core.views import form_page
 from circles.groups.models import Visibility
 from circles.workpackages import attachments as attachment_services
-from circles.workpackages.forms import PublishForm, SendBackForm
 from circles.workpackages.workflow import Kind
+from circles.workpackages.workflow.forms import PublishForm, SendBackForm
 
 #: kind name -> render(item, status=200, **forms): the item's page.
 _SHOW_PAGES: dict[str, Callable] = {}
@@ -63,4 +63,9 @@ def conflict_page(kind: Kind, item, form):
     theirs = kind.content(item)
     form.revision.data = str(item.revision)
     diff = revisions.diff_html(kind.markdown(theirs), kind.markdown(form.content()))
-    return form_page(kind.form_template, form, 409, **{kind.name: item}, conflict_diff=diff)
+    return edit_page(kind, form, item, 409, conflict_diff=diff)
+
+
+def edit_page(kind: Kind, form, item, status: int | None = None, **context):
+    """The kind's edit form for ``item`` (None: a new one); 422 when the form was sent with errors."""
+    return form_page(kind.form_template, form, status, item=item, kind=kind, **context)

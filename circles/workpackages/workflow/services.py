@@ -112,6 +112,21 @@ def _publish(kind: Kind, item, user: User) -> None:
     item.revision += 1
 
 
+def refuse_stale(kind: Kind, item, based_on: int) -> None:
+    """revisions.StaleEdit when someone saved the item since revision ``based_on``."""
+    if based_on != item.revision:
+        raise revisions.StaleEdit(revisions.latest(kind.name, item.id))
+
+
+def save_revision(kind: Kind, item, user: User, *, based_on: int, note: str = "") -> None:
+    """The item's content as revision ``based_on + 1``, and its search entry brought in step."""
+    db.session.flush()
+    revisions.save(kind.name, item.id, kind.content(item), author=user, based_on=based_on, note=note)
+    item.revision = based_on + 1
+    item.updated_at = utcnow()
+    kind.index(item)
+
+
 def history(kind: Kind, item) -> list[revisions.Revision]:
     return revisions.history(kind.name, item.id)
 

@@ -16,10 +16,10 @@ from circles.core.storage import StorageError
 from circles.groups.models import Visibility
 from circles.workpackages import attachments as attachment_services
 from circles.workpackages import bp
-from circles.workpackages.forms import SendBackForm
 from circles.workpackages.loading import KINDS, load
 from circles.workpackages.workflow import Kind, PublishError, pages
 from circles.workpackages.workflow import services as workflow
+from circles.workpackages.workflow.forms import SendBackForm
 
 HISTORY = "workpackages/workflow/item_history.html"
 
