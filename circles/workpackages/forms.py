@@ -136,6 +136,10 @@ class PackageForm(ItemForm):
         self.circle_id.data = str(content["circle_id"]) if content.get("circle_id") else ""
         self.refill(self.tasks, content.get("tasks", []), EMPTY_TASK_ROWS)
 
+    @property
+    def adding_rows(self) -> bool:
+        return bool(self.add_tasks.data)
+
     def add_empty_rows(self) -> None:
         self.add_rows(self.tasks, EMPTY_TASK_ROWS, MAX_TASKS)
 

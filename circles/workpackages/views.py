@@ -7,9 +7,8 @@ from flask_babel import format_currency, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.exc import IntegrityError
 
-from circles.core import revisions, slots
+from circles.core import slots
 from circles.core.db import db
 from circles.core.pagecache import for_everyone
 from circles.core.permissions import require
@@ -17,7 +16,6 @@ from circles.core.setup import EmptyForm
 from circles.groups.models import Circle
 from circles.workpackages import bp, services
 from circles.workpackages.cases import services as case_services
-from circles.workpackages.content import package_content
 from circles.workpackages.forms import PackageForm, ReportForm
 from circles.workpackages.labels import PACKAGE_LABELS
 from circles.workpackages.loading import package_or_404
@@ -120,22 +118,14 @@ def create():
     wanted = request.args.get("leercirkel", type=str, default="")
     if request.method == "GET" and any(choice.value == wanted for choice in form.circle_id.choices):
         form.circle_id.data = wanted
-    if form.add_tasks.data:
-        form.add_empty_rows()
-        return pages.edit_page(PACKAGE, form, None, 200)
-    if form.validate_on_submit():
-        package = services.create_package(current_user, form.content(), circle=_chosen_circle(form))
-        db.session.commit()
-        flash(_("Het werkpakket is opgeslagen als concept. Publiceer het als het klaar is."), "success")
-        return _page(package)
-    return pages.edit_page(PACKAGE, form, None)
+    return pages.create_flow(PACKAGE, form, lambda: services.create_package(current_user, form.content(),
+                                                                          circle=_chosen_circle(form)))
 
 
 @bp.route("/werkpakketten/<int:package_id>/bewerken", methods=["GET", "POST"])
 @login_required
 def edit(package_id: int):
-    """Edit as a new revision. The form carries the revision it started from: a save after someone
-    else's is refused (409) with this editor's text kept and the difference shown."""
+    """Edit as a new revision (see pages.edit_flow: a save after someone else's is refused)."""
     package = package_or_404(package_id)
     require("package.edit", package)
     form = PackageForm()
@@ -143,23 +133,8 @@ def edit(package_id: int):
     if package.circle is not None and package.circle not in circles:
         circles.append(package.circle)
     form.fill_circles(circles)
-    if request.method == "GET":
-        form.fill_from(package_content(package))
-        form.revision.data = str(package.revision)
-    if form.add_tasks.data:
-        form.add_empty_rows()
-        return pages.edit_page(PACKAGE, form, package, 200)
-    if form.validate_on_submit():
-        try:
-            services.update_package(package, current_user, form.content(), based_on=int(form.revision.data),
-                                    circle=_chosen_circle(form))
-            db.session.commit()
-        except (revisions.StaleEdit, IntegrityError):
-            db.session.rollback()
-            return pages.conflict_page(PACKAGE, package, form)
-        flash(_("De wijzigingen zijn opgeslagen."), "success")
-        return _page(package)
-    return pages.edit_page(PACKAGE, form, package)
+    return pages.edit_flow(PACKAGE, package, form, lambda based_on: services.update_package(
+        package, current_user, form.content(), based_on=based_on, circle=_chosen_circle(form)))
 
 
 # --- review ---------------------------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from flask_babel import lazy_gettext as _l
 
 #: key: (package, case)
 WORDS = {
+    "noun": (_l("Werkpakket"), _l("Goed voorbeeld")),
+    "created": (_l("Het werkpakket is opgeslagen als concept. Publiceer het als het klaar is."),
+                _l("Het voorbeeld is opgeslagen als concept. Publiceer het als het klaar is.")),
     "no_circle": (_l("Kies eerst een leercirkel voor dit werkpakket."),
                   _l("Kies eerst een leercirkel voor dit voorbeeld.")),
     "choose_visibility": (_l("Kies voor wie het werkpakket zichtbaar wordt."),

@@ -186,6 +186,14 @@ class CaseForm(ItemForm):
                                    "consent_note": quote.get("consent_note") or ""}
                                   for quote in content.get("quotes", [])], EMPTY_QUOTE_ROWS)
 
+    @property
+    def adding_rows(self) -> bool:
+        return bool(self.add_quotes.data)
+
+    def show_refusal(self, message) -> None:
+        """On the quotes: the one thing the form cannot always see (an employee's quote without consent)."""
+        self.quotes.errors = [*(e for e in self.quotes.errors if isinstance(e, str)), message]
+
     def add_empty_rows(self) -> None:
         self.add_rows(self.quotes, EMPTY_QUOTE_ROWS, MAX_QUOTES)
 

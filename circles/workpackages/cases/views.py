@@ -2,17 +2,12 @@
 publishing, review and attachments are the workflow's pages (workflow/views.py), as for work packages.
 Each view: load (404), authorise (403), validate, call one service, commit, flash, redirect."""
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
-from circles.core import revisions
-from circles.core.db import db
 from circles.core.permissions import can, require
 from circles.workpackages import bp, services
 from circles.workpackages.cases import services as case_services
-from circles.workpackages.cases.content import case_content
 from circles.workpackages.cases.forms import CaseForm
 from circles.workpackages.cases.services import CASE
 from circles.workpackages.labels import CASE_LABELS
@@ -76,11 +71,6 @@ def _case_form(case: Case | None) -> CaseForm:
     return form
 
 
-def _with_service_error(form: CaseForm, err: case_services.CaseError) -> None:
-    """Show a refusal from the service on the quotes (the one thing the form cannot always see)."""
-    form.quotes.errors = [*(e for e in form.quotes.errors if isinstance(e, str)), err.message]
-
-
 @bp.route("/voorbeelden/nieuw", methods=["GET", "POST"])
 @login_required
 def case_create():
@@ -89,54 +79,26 @@ def case_create():
     require("case.create")
     form = _case_form(None)
     if request.method == "GET":
-        organisation = current_user.organisation
-        form.sector.data = organisation.sector_code if organisation else ""
-        form.region.data = (organisation.municipality.region_code
-                            if organisation and organisation.municipality else "")
-        wanted = request.args.get("werkpakket", "", type=str)
-        if wanted.isdigit() and any(choice.value == wanted for choice in form.package.choices):
-            form.package.data = wanted
-    if form.add_quotes.data:
-        form.add_empty_rows()
-        return pages.edit_page(CASE, form, None, 200)
-    if form.validate_on_submit():
-        try:
-            case = case_services.create_case(current_user, form.content())
-        except case_services.CaseError as err:
-            db.session.rollback()
-            _with_service_error(form, err)
-            return pages.edit_page(CASE, form, None, err.status)
-        db.session.commit()
-        flash(_("Het voorbeeld is opgeslagen als concept. Publiceer het als het klaar is."), "success")
-        return _page(case)
-    return pages.edit_page(CASE, form, None)
+        _fill_defaults(form, request.args.get("werkpakket", "", type=str))
+    return pages.create_flow(CASE, form, lambda: case_services.create_case(current_user, form.content()))
+
+
+def _fill_defaults(form: CaseForm, wanted_package: str) -> None:
+    """A new case: the sector and region of the writer's organisation, and the package asked for."""
+    organisation = current_user.organisation
+    form.sector.data = organisation.sector_code if organisation else ""
+    form.region.data = (organisation.municipality.region_code
+                        if organisation and organisation.municipality else "")
+    if wanted_package.isdigit() and any(choice.value == wanted_package for choice in form.package.choices):
+        form.package.data = wanted_package
 
 
 @bp.route("/voorbeelden/<int:case_id>/bewerken", methods=["GET", "POST"])
 @login_required
 def case_edit(case_id: int):
-    """Edit as a new revision. The form carries the revision it started from: a save after someone
-    else's is refused (409) with this editor's text kept and the difference shown."""
+    """Edit as a new revision (see pages.edit_flow: a save after someone else's is refused)."""
     case = case_or_404(case_id)
     require("case.edit", case)
     form = _case_form(case)
-    if request.method == "GET":
-        form.fill_from(case_content(case))
-        form.revision.data = str(case.revision)
-    if form.add_quotes.data:
-        form.add_empty_rows()
-        return pages.edit_page(CASE, form, case, 200)
-    if form.validate_on_submit():
-        try:
-            case_services.update_case(case, current_user, form.content(), based_on=int(form.revision.data))
-            db.session.commit()
-        except (revisions.StaleEdit, IntegrityError):
-            db.session.rollback()
-            return pages.conflict_page(CASE, case, form)
-        except case_services.CaseError as err:
-            db.session.rollback()
-            _with_service_error(form, err)
-            return pages.edit_page(CASE, form, db.session.get(Case, case_id), err.status)
-        flash(_("De wijzigingen zijn opgeslagen."), "success")
-        return _page(case)
-    return pages.edit_page(CASE, form, case)
+    return pages.edit_flow(CASE, case, form, lambda based_on: case_services.update_case(
+        case, current_user, form.content(), based_on=based_on))

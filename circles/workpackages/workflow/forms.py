@@ -19,6 +19,15 @@ class ItemForm(BaseForm):
         if not (field.data or "0").isdigit():
             raise ValidationError(_l("Laad de pagina opnieuw en probeer het nog eens."))
 
+    @property
+    def adding_rows(self) -> bool:
+        """The "more rows" button was pressed (each kind names its button)."""
+        raise NotImplementedError
+
+    def show_refusal(self, message) -> None:
+        """A refusal from the service, shown with the form's errors."""
+        self.form_errors.append(message)
+
     @staticmethod
     def refill(rows, lines: list, empty: int) -> None:
         """Show ``lines`` in the list of rows (tasks, quotes), then one empty row (``empty`` when none)."""

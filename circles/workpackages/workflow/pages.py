@@ -5,7 +5,10 @@ with that page and the form's errors."""
 
 from collections.abc import Callable
 
+from flask import flash, redirect, request
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from circles.core import revisions
 from circles.core.db import db
@@ -13,7 +16,7 @@ from circles.core.permissions import can
 from circles.core.views import form_page
 from circles.groups.models import Visibility
 from circles.workpackages import attachments as attachment_services
-from circles.workpackages.workflow import Kind
+from circles.workpackages.workflow import Kind, PublishError
 from circles.workpackages.workflow.forms import PublishForm, SendBackForm
 
 #: kind name -> render(item, status=200, **forms): the item's page.
@@ -69,3 +72,48 @@ def conflict_page(kind: Kind, item, form):
 def edit_page(kind: Kind, form, item, status: int | None = None, **context):
     """The kind's edit form for ``item`` (None: a new one); 422 when the form was sent with errors."""
     return form_page(kind.form_template, form, status, item=item, kind=kind, **context)
+
+
+def create_flow(kind: Kind, form, create: Callable):
+    """The rest of a "new item" page once its form is built: more rows, or ``create()`` the draft (a refusal
+    from the service shows on the form), commit, and on to its page."""
+    if form.adding_rows:
+        form.add_empty_rows()
+        return edit_page(kind, form, None, 200)
+    if form.validate_on_submit():
+        try:
+            item = create()
+        except PublishError as err:
+            db.session.rollback()
+            form.show_refusal(err.message)
+            return edit_page(kind, form, None, err.status)
+        db.session.commit()
+        flash(str(kind.words["created"]), "success")
+        return redirect(kind.show_url(item))
+    return edit_page(kind, form, None)
+
+
+def edit_flow(kind: Kind, item, form, save: Callable):
+    """The rest of an edit page once its form is built: the item's content on GET, more rows, or
+    ``save(based_on)`` as a new revision. A save after someone else's is refused (409) with this editor's
+    text kept and the difference shown."""
+    if request.method == "GET":
+        form.fill_from(kind.content(item))
+        form.revision.data = str(item.revision)
+    if form.adding_rows:
+        form.add_empty_rows()
+        return edit_page(kind, form, item, 200)
+    if not form.validate_on_submit():
+        return edit_page(kind, form, item)
+    try:
+        save(int(form.revision.data))
+        db.session.commit()
+    except (revisions.StaleEdit, IntegrityError):
+        db.session.rollback()
+        return conflict_page(kind, item, form)
+    except PublishError as err:
+        db.session.rollback()
+        form.show_refusal(err.message)
+        return edit_page(kind, form, db.session.get(kind.model, item.id), err.status)
+    flash(_("De wijzigingen zijn opgeslagen."), "success")
+    return redirect(kind.show_url(item))
