@@ -344,18 +344,25 @@ def _reader_key(user):
 RANKED_KEPT = 200
 
 
+def readable_matches(model, object_type: str, user, query: str) -> tuple[sa.Select, list]:
+    """The published items of ``model`` (packages or cases) ``user`` may read that match the words of
+    ``query`` (all of them), and their order: best match first, newest first without words."""
+    base = sa.select(model).where(visible_clause(model, user))
+    order = [model.published_at.desc(), model.id.desc()]
+    matched = search.matches(object_type, query) if query else None
+    if matched is not None:
+        m = matched.subquery()
+        base = base.join(m, m.c.doc_id == model.id)
+        order = [m.c.rank.desc(), *order]
+    return base, order
+
+
 def search_packages(user, query: str, args, *, per_page: int = 20) -> Listing:
     """Published packages the user may read, matching the words (all of them, as prefixes, accents
     folded) and the facets, best match first (newest first without words). A fixed number of queries."""
     query = (query or "").strip()[:MAX_QUERY]
     selection = facet_lib.read_selection(PACKAGE_FACETS, args)
-    base = sa.select(WorkPackage).where(visible_clause(WorkPackage, user))
-    order = [WorkPackage.published_at.desc(), WorkPackage.id.desc()]
-    matched = search.matches(OBJECT_TYPE, query) if query else None
-    if matched is not None:
-        m = matched.subquery()
-        base = base.join(m, m.c.doc_id == WorkPackage.id)
-        order = [m.c.rank.desc(), *order]
+    base, order = readable_matches(WorkPackage, OBJECT_TYPE, user, query)
     key = (_reader_key(user), str(get_locale()), tuple(search.words(query)),
            tuple(sorted((name, tuple(values)) for name, values in selection.items())))
     chosen = base.where(*facet_lib.conditions(PACKAGE_FACETS, selection))

@@ -5,17 +5,11 @@ employee's quote needs the box that says they gave explicit consent."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    FieldList,
-    Form,
-    FormField,
-    RadioField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import Form
+from wtforms.fields.choices import RadioField, SelectField
+from wtforms.fields.form import FormField
+from wtforms.fields.list import FieldList
+from wtforms.fields.simple import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from circles.core.forms import MultiCheckboxField, YearField, choices, max_length, required, strip
@@ -23,18 +17,8 @@ from circles.reference.sectors import SECTORS
 from circles.workpackages.cases.content import FIELDS as CONTENT_FIELDS
 from circles.workpackages.forms import MAX_HOURS, PRIVATE, NumberField, _text
 from circles.workpackages.instruments import instrument_choices
-from circles.workpackages.models import (
-    CONTRACT_LABELS,
-    GUIDANCE_LABELS,
-    LANGUAGE_LABELS,
-    LICENCE_LABELS,
-    PARTNER_LABELS,
-    QUOTE_ROLE_LABELS,
-    RECRUITMENT_LABELS,
-    SETTING_LABELS,
-    TRIGGER_LABELS,
-    QuoteRole,
-)
+from circles.workpackages.labels import CASE_LABELS as LABELS
+from circles.workpackages.models import QuoteRole
 from circles.workpackages.workflow.forms import ItemForm
 
 #: The first start year a case can have.
@@ -54,7 +38,7 @@ NO_CONSENT = _l("Een citaat van de medewerker mag alleen met diens uitdrukkelijk
 class QuoteForm(Form):
     """One quote, by role (a subform: the case form carries the CSRF token)."""
 
-    role = SelectField(_l("Wie zegt het"), choices=choices(QUOTE_ROLE_LABELS.items()), default=QuoteRole.SUPERVISOR,
+    role = SelectField(_l("Wie zegt het"), choices=choices(LABELS["roles"].items()), default=QuoteRole.SUPERVISOR,
                        description=_l("Alleen de rol, nooit een naam."))
     text = TextAreaField(_l("Citaat"), [Optional(), max_length(1000), PRIVATE], filters=[strip])
     consent = BooleanField(_l("De medewerker heeft uitdrukkelijk toestemming gegeven voor dit citaat"))
@@ -91,7 +75,7 @@ class CaseForm(ItemForm):
                                                           "Markdown gebruiken: **vet**, lijstjes met een streepje."))
     function_title = StringField(_l("Functie"), [Optional(), max_length(160), PRIVATE], filters=[strip],
                                  description=_l("Zoals de organisatie de functie noemt."))
-    setting = SelectField(_l("Afdeling of omgeving"), choices=choices(SETTING_LABELS.items()), default="overig")
+    setting = SelectField(_l("Afdeling of omgeving"), choices=choices(LABELS["setting"].items()), default="overig")
     sector = SelectField(_l("Sector"), default="",
                          choices=choices([("", _l("Geen sector"))] + [(c, label) for c, _g, label in SECTORS]))
     region = SelectField(_l("Arbeidsmarktregio"), default="",
@@ -106,11 +90,12 @@ class CaseForm(ItemForm):
     hours_per_week = NumberField(_l("Uren per week"), maximum=MAX_HOURS,
                                  description=_l("25,5 uur per week is één baan in de banenafspraak."))
     contract_form = SelectField(_l("Contractvorm"), default="",
-                                choices=choices([("", _l("Niet bekend")), *CONTRACT_LABELS.items()]))
-    recruitment = MultiCheckboxField(_l("Hoe de medewerker gevonden is"), choices=choices(RECRUITMENT_LABELS.items()))
-    partners = MultiCheckboxField(_l("Samenwerkingspartners"), choices=choices(PARTNER_LABELS.items()))
-    triggers = MultiCheckboxField(_l("Aanleiding"), choices=choices(TRIGGER_LABELS.items()))
-    guidance = MultiCheckboxField(_l("Begeleiding"), choices=choices(GUIDANCE_LABELS.items()))
+                                choices=choices([("", _l("Niet bekend")), *LABELS["contract"].items()]))
+    recruitment = MultiCheckboxField(_l("Hoe de medewerker gevonden is"),
+                                     choices=choices(LABELS["recruitment"].items()))
+    partners = MultiCheckboxField(_l("Samenwerkingspartners"), choices=choices(LABELS["partners"].items()))
+    triggers = MultiCheckboxField(_l("Aanleiding"), choices=choices(LABELS["triggers"].items()))
+    guidance = MultiCheckboxField(_l("Begeleiding"), choices=choices(LABELS["guidance"].items()))
     guidance_notes = _text(_l("Toelichting op de begeleiding"))
     adjustments = _text(_l("Aanpassingen van de werkplek"))
     instruments = MultiCheckboxField(_l("Gebruikte instrumenten"), choices=choices(instrument_choices()))
@@ -129,8 +114,8 @@ class CaseForm(ItemForm):
     tips = _text(_l("Tips voor andere werkgevers"))
     quotes = FieldList(FormField(QuoteForm), _l("Citaten"), min_entries=EMPTY_QUOTE_ROWS, max_entries=MAX_QUOTES)
     add_quotes = SubmitField(_l("Meer citaten"))
-    licence = RadioField(_l("Licentie"), choices=choices(LICENCE_LABELS.items()), default="CC-BY-4.0")
-    language = SelectField(_l("Taal van de tekst"), choices=choices(LANGUAGE_LABELS.items()), default="nl")
+    licence = RadioField(_l("Licentie"), choices=choices(LABELS["licence"].items()), default="CC-BY-4.0")
+    language = SelectField(_l("Taal van de tekst"), choices=choices(LABELS["language"].items()), default="nl")
 
     @property
     def error_list(self) -> list:

@@ -15,8 +15,7 @@ from circles.workpackages import facets as facet_lib
 from circles.workpackages.cases.content import ConsentMissing, apply_case_content, case_content, case_markdown
 from circles.workpackages.instruments import INSTRUMENT_LABELS
 from circles.workpackages.models import RECRUITMENT_LABELS, SETTING_LABELS, Case, Status, case_instruments
-from circles.workpackages.permissions import visible_clause
-from circles.workpackages.services import MAX_QUERY, Listing
+from circles.workpackages.services import MAX_QUERY, Listing, readable_matches
 from circles.workpackages.wording import words
 from circles.workpackages.workflow import Kind, PublishError
 from circles.workpackages.workflow import services as workflow
@@ -155,13 +154,7 @@ def search_cases(user, query: str, args, *, per_page: int = 20) -> Listing:
 
     query = (query or "").strip()[:MAX_QUERY]
     selection = facet_lib.read_selection(CASE_FACETS, args)
-    base = sa.select(Case).where(visible_clause(Case, user))
-    order = [Case.published_at.desc(), Case.id.desc()]
-    matched = search.matches(OBJECT_TYPE, query) if query else None
-    if matched is not None:
-        m = matched.subquery()
-        base = base.join(m, m.c.doc_id == Case.id)
-        order = [m.c.rank.desc(), *order]
+    base, order = readable_matches(Case, OBJECT_TYPE, user, query)
     states = facet_lib.facet_states(CASE_FACETS, base, Case.id, selection)
     rows = base.where(*facet_lib.conditions(CASE_FACETS, selection)).order_by(*order).options(
         selectinload(Case.organisation), selectinload(Case.region))
