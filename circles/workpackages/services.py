@@ -2,6 +2,7 @@
 the platform and the public), copying into another organisation, reported jobs, and the listing with
 search and facets. Plain functions: the view commits."""
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from circles.workpackages.models import (
     Case,
     Status,
     WorkPackage,
+    case_instruments,
     package_instruments,
     package_sectors,
 )
@@ -404,6 +406,47 @@ def my_circles(user) -> list[Circle]:
         .where(Membership.user_id == user.id, Membership.state == MembershipState.ACTIVE).order_by(Circle.name)))
 
 
+def public_packages() -> sa.Select:
+    """Published public packages, newest first, with what a list item shows loaded up front."""
+    return (sa.select(WorkPackage)
+            .where(visible_clause(WorkPackage, None))
+            .options(selectinload(WorkPackage.sectors), selectinload(WorkPackage.tasks),
+                     selectinload(WorkPackage.instrument_rows), selectinload(WorkPackage.organisation))
+            .order_by(WorkPackage.published_at.desc(), WorkPackage.id.desc()))
+
+
+def adoption_counts(ids: list[int]) -> dict[int, int]:
+    """How often each package was taken over, in one grouped query."""
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(Adoption.source_id, sa.func.count(Adoption.id))
+                              .where(Adoption.source_id.in_(ids)).group_by(Adoption.source_id))
+    return dict(rows.all())
+
+
+def public_packages_page(page: int, per_page: int) -> tuple[list[WorkPackage], int, int, int]:
+    """One page of ``public_packages``: the packages, the total, the page (kept within the pages there are)
+    and the number of pages."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(WorkPackage)
+                              .where(visible_clause(WorkPackage, None)))
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    packages = db.session.scalars(public_packages().limit(per_page).offset((page - 1) * per_page)).all()
+    return list(packages), total, page, pages
+
+
+def public_package(package_id: int) -> WorkPackage | None:
+    return db.session.scalar(public_packages().where(WorkPackage.id == package_id))
+
+
+def newest_public(limit: int) -> list[WorkPackage]:
+    """The most recently published packages anyone may read, with their organisations (the feed)."""
+    return list(db.session.scalars(
+        sa.select(WorkPackage).where(visible_clause(WorkPackage, None))
+        .options(selectinload(WorkPackage.organisation))
+        .order_by(WorkPackage.published_at.desc(), WorkPackage.id.desc()).limit(limit)))
+
+
 def my_packages(user) -> list[WorkPackage]:
     """Everything of the user's organisation and by the user, in any status, newest change first."""
     return list(db.session.scalars(
@@ -444,3 +487,34 @@ def sector_uptake(sector) -> Uptake:
     in_sector = sa.exists().where(package_sectors.c.package_id == WorkPackage.id,
                                   package_sectors.c.sector_code == sector.code)
     return uptake_where(in_sector, WorkPackage.status == Status.PUBLISHED)
+
+
+# --- the instrument guide ------------------------------------------------------------------------------
+
+#: The column that links an instrument code to a package or a case.
+_INSTRUMENT_KEYS = {WorkPackage: package_instruments.c.package_id, Case: case_instruments.c.case_id}
+
+
+def instrument_usage(user, model) -> dict[str, int]:
+    """Per instrument code: how many published items of ``model`` (packages or cases) ``user`` may read."""
+    key = _INSTRUMENT_KEYS[model]
+    link = key.table
+    rows = db.session.execute(
+        sa.select(link.c.instrument, sa.func.count())
+        .join(model, model.id == key)
+        .where(visible_clause(model, user))
+        .group_by(link.c.instrument))
+    return dict(rows.all())
+
+
+def instrument_users(user, model, code: str, limit: int) -> tuple[list, int]:
+    """The newest published items ``user`` may read that used instrument ``code``, and how many there are."""
+    key = _INSTRUMENT_KEYS[model]
+    link = key.table
+    using = sa.and_(visible_clause(model, user),
+                    model.id.in_(sa.select(key).where(link.c.instrument == code)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(model).where(using))
+    items = db.session.scalars(
+        sa.select(model).where(using).options(selectinload(model.organisation))
+        .order_by(model.published_at.desc(), model.id.desc()).limit(limit)).all() if total else []
+    return items, total
