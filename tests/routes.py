@@ -183,7 +183,8 @@ def _add_meeting(world: World) -> None:
 def _add_workpackages(world: World) -> None:
     """The packages and cases every workpackages route is tried on. They belong to another organisation,
     so that ``member`` (of ``org``) may adopt; the circle's coordinator may edit and review them."""
-    from circles.workpackages import case_services, services
+    from circles.workpackages import services
+    from circles.workpackages.cases import services as case_services
     from circles.workpackages.models import Status
 
     mid = db.session.scalar(sa.select(Municipality.id).where(Municipality.name == "Amersfoort"))

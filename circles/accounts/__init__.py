@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from circles.accounts import permissions, views  # noqa: E402,F401  (registers routes and rules)
+from circles.accounts import permissions  # noqa: E402,F401  (registers the rules)

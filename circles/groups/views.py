@@ -398,3 +398,12 @@ def member(user_id: int):
     return render_template("groups/member.html", person=person,
                            circles=services.circles_of_member(current_user, person))
 
+
+def _home_slot(**_context):
+    """On the home page: a logged-in member's circles, and requests waiting for a coordinator."""
+    if not current_user.is_authenticated:
+        return ""
+    return render_template("groups/slots/home.html", rows=services.my_circles(current_user))
+
+
+slots.register("home", _home_slot, order=10)

@@ -254,3 +254,10 @@ def home_slot() -> Markup:
 slots.register("circle_page", circle_page_slot, order=20)
 slots.register("circle_card", circle_card_slot, order=20, prepare=prepare_circle_cards)
 slots.register("home", home_slot, order=20)
+
+
+# The routes and slots of the sub-features, registered with this module. Slots of the same order render in
+# import order: calendar before minutes on the meeting and circle pages.
+from circles.meetings.calendar import views as calendar_views  # noqa: E402,F401
+from circles.meetings.minutes import views as minutes_views  # noqa: E402,F401
+from circles.meetings.rsvp import views as rsvp_views  # noqa: E402,F401

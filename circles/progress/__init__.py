@@ -5,6 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("progress", __name__)
 
-from circles.progress import permissions, views  # noqa: E402,F401  (registers routes, rules and slots)
+from circles.progress import permissions  # noqa: E402,F401  (registers the rules)
 from circles.progress.signals import permissions as signal_permissions  # noqa: E402,F401
-from circles.progress.signals import views as signal_views  # noqa: E402,F401

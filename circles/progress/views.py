@@ -313,3 +313,6 @@ slots.register("circle_page", circle_slot, order=30)
 slots.register("organisation_page", organisation_slot, order=30)
 slots.register("sector_page", sector_slot, order=30)
 
+
+# The routes of the sub-features, registered with this module.
+from circles.progress.signals import views as signal_views  # noqa: E402,F401

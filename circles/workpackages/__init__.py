@@ -10,12 +10,4 @@ bp = Blueprint("workpackages", __name__)
 
 notifications.register("reviews", _l("Werkpakketten en voorbeelden die op mijn beoordeling wachten"))
 
-from circles.workpackages import (  # noqa: E402,F401  (registers routes, rules and slots)
-    activity_sources,
-    api_views,
-    attachment_views,
-    case_views,
-    guide_views,
-    permissions,
-    views,
-)
+from circles.workpackages import activity_sources, permissions  # noqa: E402,F401  (registers its source and rules)

@@ -5,11 +5,9 @@ The feed and the API show only what anyone may read (published and public), so t
 everyone and may be cached and read from other sites.
 """
 
-import math
 import re
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from feedgen.feed import FeedGenerator
 from flask import Response, jsonify, request, url_for
 from flask_babel import get_locale
@@ -19,11 +17,10 @@ from sqlalchemy.orm import selectinload
 
 from circles.core.db import db
 from circles.core.permissions import can, require
-from circles.workpackages import bp
+from circles.workpackages import bp, services
 from circles.workpackages.content import package_content
 from circles.workpackages.export import job_equivalent, package_markdown
-from circles.workpackages.models import LICENCE_URLS, Adoption, WorkPackage
-from circles.workpackages.permissions import visible_clause
+from circles.workpackages.models import LICENCE_URLS, WorkPackage
 
 #: Packages in the feed.
 FEED_SIZE = 50
@@ -35,15 +32,6 @@ PUBLIC_HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, 
 
 #: Characters XML 1.0 does not allow (a pasted text can hold them; the feed would not build).
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _public_packages() -> sa.Select:
-    """Published public packages, newest first, with what a list item shows loaded up front."""
-    return (sa.select(WorkPackage)
-            .where(visible_clause(WorkPackage, None))
-            .options(selectinload(WorkPackage.sectors), selectinload(WorkPackage.tasks),
-                     selectinload(WorkPackage.instrument_rows), selectinload(WorkPackage.organisation))
-            .order_by(WorkPackage.published_at.desc(), WorkPackage.id.desc()))
 
 
 def _page_url(package: WorkPackage) -> str:
@@ -89,12 +77,8 @@ def _xml_text(text) -> str:
 @bp.route("/werkpakketten/feed.atom")
 def feed():
     """The 50 most recently published public packages as an Atom 1.0 feed."""
-    packages = db.session.scalars(
-        sa.select(WorkPackage).where(visible_clause(WorkPackage, None))
-        .options(selectinload(WorkPackage.organisation))
-        .order_by(WorkPackage.published_at.desc(), WorkPackage.id.desc()).limit(FEED_SIZE)).all()
+    packages = services.newest_public(FEED_SIZE)
     site = _("Leercirkels banenafspraak")
-    host = request.host.split(":")[0] or "localhost"
     fg = FeedGenerator()
     fg.id(url_for("workpackages.feed", _external=True))
     fg.title(_("Nieuwe werkpakketten · %(site)s", site=site))
@@ -107,7 +91,15 @@ def feed():
     stamps = [p.updated_at or p.published_at for p in packages]
     if stamps:
         fg.updated(max(stamps))
-    # feedgen puts the entry added last on top: add the oldest first.
+    _add_entries(fg, packages, request.host.split(":")[0] or "localhost")
+    response = Response(fg.atom_str(pretty=True), content_type="application/atom+xml; charset=utf-8")
+    response.headers["Cache-Control"] = PUBLIC_HEADERS["Cache-Control"]
+    response.vary.add("Accept-Language")
+    return response
+
+
+def _add_entries(fg: FeedGenerator, packages: list[WorkPackage], host: str) -> None:
+    """One entry per package; feedgen puts the entry added last on top, so the oldest goes in first."""
     for package in reversed(packages):
         entry = fg.add_entry()
         # A tag URI stays the same when the title (and so the page address) changes.
@@ -120,10 +112,6 @@ def feed():
             entry.summary(_xml_text(package.summary))
         if package.organisation is not None:
             entry.author({"name": _xml_text(package.organisation.name)})
-    response = Response(fg.atom_str(pretty=True), content_type="application/atom+xml; charset=utf-8")
-    response.headers["Cache-Control"] = PUBLIC_HEADERS["Cache-Control"]
-    response.vary.add("Accept-Language")
-    return response
 
 
 # --- JSON API ----------------------------------------------------------------------------------------
@@ -164,15 +152,6 @@ def _item(package: WorkPackage, adoptions: int) -> dict:
     }
 
 
-def _adoption_counts(ids: list[int]) -> dict[int, int]:
-    """How often each package was taken over, in one grouped query."""
-    if not ids:
-        return {}
-    rows = db.session.execute(sa.select(Adoption.source_id, sa.func.count(Adoption.id))
-                              .where(Adoption.source_id.in_(ids)).group_by(Adoption.source_id))
-    return dict(rows.all())
-
-
 def _int_arg(name: str, default: int) -> int:
     """A whole-number query parameter; anything else (text, huge numbers) gives ``default``."""
     raw = request.args.get(name, "", type=str).strip()
@@ -186,13 +165,8 @@ def api_list():
     """Public published packages, newest first, a page at a time (``page``, ``per_page`` up to 100)."""
     per_page = _int_arg("per_page", PER_PAGE)
     per_page = PER_PAGE if per_page < 1 else min(per_page, MAX_PER_PAGE)
-    query = _public_packages()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(WorkPackage)
-                              .where(visible_clause(WorkPackage, None)))
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(_int_arg("page", 1), 1), pages)
-    packages = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    counts = _adoption_counts([p.id for p in packages])
+    packages, total, page, pages = services.public_packages_page(_int_arg("page", 1), per_page)
+    counts = services.adoption_counts([p.id for p in packages])
 
     def link(number: int) -> str:
         return url_for("workpackages.api_list", page=number, per_page=per_page, _external=True)
@@ -211,13 +185,13 @@ def api_list():
 @bp.route("/api/v1/werkpakketten/<int:package_id>")
 def api_show(package_id: int):
     """One public published package with all it says; anything else is "not found"."""
-    package = db.session.scalar(_public_packages().where(WorkPackage.id == package_id))
+    package = services.public_package(package_id)
     if package is None:
         return _api({"error": _("Dit werkpakket bestaat niet of is niet openbaar.")}, 404)
     content = package_content(package)
     # Which circle a package came from is not public: a circle may itself be private.
     content.pop("circle_id", None)
     content.pop("visibility", None)
-    item = _item(package, _adoption_counts([package.id]).get(package.id, 0))
+    item = _item(package, services.adoption_counts([package.id]).get(package.id, 0))
     # The list's fields, with the task lines in full (tools included) and sectors with their labels.
     return _api({**content, **item, "tasks": content["tasks"]})

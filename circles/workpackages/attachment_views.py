@@ -1,12 +1,12 @@
-"""Attachments of packages and cases: add (a small form page, also posted to from the owner's page),
-download, delete. Each view: load (404), authorise, validate, one service call, commit, flash, redirect.
-A refused upload re-renders the form with the reason (422); a storage failure says so (503); never a 500."""
+"""Attachments of packages and cases: download and delete (adding one is a page of the workflow, for every
+kind: workflow/views.py). Each view: load (404), authorise, validate, one service call, commit, flash,
+redirect; a storage failure says so (503), never a 500."""
 
 import io
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from circles.core.db import db
 from circles.core.permissions import require
@@ -16,7 +16,7 @@ from circles.core.uploads import format_size, type_label
 from circles.groups.models import Visibility
 from circles.workpackages import attachments as services
 from circles.workpackages import bp
-from circles.workpackages.loading import case_or_404, package_or_404
+from circles.workpackages.loading import case_or_404, kind_of, package_or_404
 from circles.workpackages.models import Attachment, Status
 
 
@@ -30,53 +30,6 @@ def filesize_filter(size) -> str:
 def filetype_label_filter(content_type) -> str:
     """ "PDF", "DOCX", "PNG"... for a content type."""
     return type_label(content_type or "")
-
-
-def owner_url(owner) -> str:
-    """The page of the package or case."""
-    if services.owner_kind(owner) == "package":
-        return url_for("workpackages.show", package_id=owner.id, slug=owner.slug)
-    return url_for("workpackages.case_show", case_id=owner.id, slug=owner.slug)
-
-
-def _add(owner, edit_rule: str):
-    """The shared body of the two add views."""
-    require(edit_rule, owner)
-    form = services.AttachmentForm()
-    if form.validate_on_submit():
-        try:
-            services.add_attachment(owner, current_user, form.checked, form.description.data or "")
-            db.session.commit()
-        except StorageError as error:
-            db.session.rollback()
-            current_app.logger.error("attachment not stored: %s", error.reason)
-            form.file.errors = [*form.file.errors,
-                                _("Het bestand kon niet worden opgeslagen. Probeer het later opnieuw; lukt het dan "
-                                  "nog niet, neem dan contact met ons op.")]
-            return _form_page(owner, form, 503)
-        flash(_("De bijlage %(name)s is toegevoegd.", name=form.checked.filename), "success")
-        return redirect(owner_url(owner))
-    return _form_page(owner, form)
-
-
-def _form_page(owner, form, status: int | None = None):
-    return render_template("workpackages/attachment_form.html", form=form, owner=owner,
-                           owner_kind=services.owner_kind(owner), owner_url=owner_url(owner)), \
-        status or (422 if form.errors else 200)
-
-
-@bp.route("/werkpakketten/<int:package_id>/bijlagen", methods=["GET", "POST"])
-@login_required
-def attachment_add(package_id: int):
-    """Add a file to a package: its editors only."""
-    return _add(package_or_404(package_id), "package.edit")
-
-
-@bp.route("/voorbeelden/<int:case_id>/bijlagen", methods=["GET", "POST"])
-@login_required
-def case_attachment_add(case_id: int):
-    """Add a file to a case: its editors only."""
-    return _add(case_or_404(case_id), "case.edit")
 
 
 def _attachment_and_owner(attachment_id: int):
@@ -121,7 +74,8 @@ def attachment_download(attachment_id: int, filename: str):
 def attachment_delete(attachment_id: int):
     """Delete an attachment: whoever may edit its package or case."""
     attachment, owner = _attachment_and_owner(attachment_id)
-    require(f"{services.owner_kind(owner)}.edit", owner)
+    kind = kind_of(owner)
+    require(kind.permission("edit"), owner)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
@@ -129,4 +83,4 @@ def attachment_delete(attachment_id: int):
     services.remove_attachment(attachment)
     db.session.commit()
     flash(_("De bijlage %(name)s is verwijderd.", name=name), "success")
-    return redirect(owner_url(owner))
+    return redirect(kind.show_url(owner))

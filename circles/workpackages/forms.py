@@ -6,7 +6,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -21,7 +20,6 @@ from circles.groups.models import Visibility
 from circles.reference.sectors import SECTORS
 from circles.workpackages.instruments import instrument_choices
 from circles.workpackages.models import (
-    CONTENT_VISIBILITY_LABELS,
     CONTRACT_LABELS,
     FREQUENCY_LABELS,
     GUIDANCE_LABELS,
@@ -31,6 +29,7 @@ from circles.workpackages.models import (
     SETTING_LABELS,
     WORK_LEVEL_LABELS,
 )
+from circles.workpackages.workflow.forms import ItemForm, PublishForm, SendBackForm  # noqa: F401
 
 #: The most hours a week a task or a package can have.
 MAX_HOURS = 60
@@ -70,7 +69,7 @@ class TaskForm(Form):
         return ok
 
 
-class PackageForm(BaseForm):
+class PackageForm(ItemForm):
     """Create or edit a package. ``revision`` is the version the editor started from."""
 
     title = StringField(_l("Titel"), [required(_l("Geef het werkpakket een titel.")), max_length(160), PRIVATE],
@@ -114,7 +113,6 @@ class PackageForm(BaseForm):
                                            "zien zodra u het publiceert."))
     licence = RadioField(_l("Licentie"), choices=choices(LICENCE_LABELS.items()), default="CC-BY-4.0")
     language = SelectField(_l("Taal van de tekst"), choices=choices(LANGUAGE_LABELS.items()), default="nl")
-    revision = HiddenField(default="0")
 
     def fill_circles(self, circles) -> None:
         self.circle_id.choices = choices([("", _l("Geen leercirkel"))] + [(str(c.id), c.name) for c in circles])
@@ -128,10 +126,6 @@ class PackageForm(BaseForm):
         if len([t for t in field if not t.form.is_empty]) > MAX_TASKS:
             raise ValidationError(_l("Een werkpakket heeft hoogstens %(n)s taakregels.", n=MAX_TASKS))
 
-    def validate_revision(self, field):
-        if not (field.data or "0").isdigit():
-            raise ValidationError(_l("Laad de pagina opnieuw en probeer het nog eens."))
-
     def fill_from(self, content: dict) -> None:
         """Show a package's content (on GET, and when restoring the text after a conflict)."""
         for name in ("title", "summary", "setting", "setting_other", "hours_min", "hours_max", "work_level", "skills",
@@ -140,17 +134,14 @@ class PackageForm(BaseForm):
                      "preconditions", "pitfalls", "tips", "sectors", "licence", "language"):
             getattr(self, name).data = content.get(name)
         self.circle_id.data = str(content["circle_id"]) if content.get("circle_id") else ""
-        while len(self.tasks):
-            self.tasks.pop_entry()
-        for task in content.get("tasks", []):
-            self.tasks.append_entry(task)
-        for _ in range(EMPTY_TASK_ROWS if not content.get("tasks") else 1):
-            self.tasks.append_entry()
+        self.refill(self.tasks, content.get("tasks", []), EMPTY_TASK_ROWS)
+
+    @property
+    def adding_rows(self) -> bool:
+        return bool(self.add_tasks.data)
 
     def add_empty_rows(self) -> None:
-        for _ in range(EMPTY_TASK_ROWS):
-            if len(self.tasks) < MAX_TASKS:
-                self.tasks.append_entry()
+        self.add_rows(self.tasks, EMPTY_TASK_ROWS, MAX_TASKS)
 
     def content(self) -> dict:
         """The content dict (see content.package_content) this form describes."""
@@ -170,21 +161,6 @@ class PackageForm(BaseForm):
             for t in self.tasks if not t.form.is_empty
         ]
         return data
-
-
-class PublishForm(BaseForm):
-    """Publish to the circle directly, or offer it for wider reading (reviewed)."""
-
-    visibility = RadioField(_l("Wie mag het werkpakket lezen?"), choices=choices(CONTENT_VISIBILITY_LABELS.items()),
-                            validators=[required(_l("Kies wie het werkpakket mag lezen."))])
-
-    def limit_to(self, allowed: list[str]) -> None:
-        self.visibility.choices = choices((v, label) for v, label in CONTENT_VISIBILITY_LABELS.items() if v in allowed)
-
-
-class SendBackForm(BaseForm):
-    note = TextAreaField(_l("Wat moet er beter?"), [required(_l("Schrijf wat er beter moet.")), max_length(2000)],
-                         filters=[strip])
 
 
 class ReportForm(BaseForm):

@@ -2,9 +2,9 @@
 the platform and the public), copying into another organisation, reported jobs, and the listing with
 search and facets. Plain functions: the view commits."""
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import partial
 
 import sqlalchemy as sa
 from flask_babel import get_locale
@@ -18,8 +18,8 @@ from circles.core.text import slugify
 from circles.groups.models import Circle, Membership, MembershipState, Visibility
 from circles.reference.models import Municipality, Region
 from circles.workpackages import facets as facet_lib
-from circles.workpackages import publishing
 from circles.workpackages.content import apply_content, package_content
+from circles.workpackages.export import package_markdown
 from circles.workpackages.instruments import INSTRUMENT_LABELS
 from circles.workpackages.models import (
     HOURS_PER_JOB,
@@ -29,16 +29,20 @@ from circles.workpackages.models import (
     Case,
     Status,
     WorkPackage,
+    case_instruments,
     package_instruments,
     package_sectors,
 )
 from circles.workpackages.permissions import visible_clause
+from circles.workpackages.wording import words
+from circles.workpackages.workflow import Kind, PublishError
+from circles.workpackages.workflow import services as workflow
 
 OBJECT_TYPE = "package"
 
 
 #: A refused action, with a message for the person and the HTTP status to answer with.
-PackageError = publishing.PublishError
+PackageError = PublishError
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -58,8 +62,7 @@ def create_package(user: User, content: dict, *, circle=None) -> WorkPackage:
 
 def update_package(package: WorkPackage, user: User, content: dict, *, based_on: int, circle=None) -> None:
     """Save an edit as a new revision; revisions.StaleEdit when someone saved since ``based_on``."""
-    if based_on != package.revision:
-        raise revisions.StaleEdit(revisions.latest(OBJECT_TYPE, package.id))
+    workflow.refuse_stale(PACKAGE, package, based_on)
     apply_content(package, content)
     package.circle = circle
     package.slug = slugify(package.title, "werkpakket")[:120]
@@ -76,11 +79,7 @@ def restore_revision(package: WorkPackage, user: User, revision: revisions.Revis
 
 
 def _new_revision(package: WorkPackage, user: User, *, based_on: int, note: str = "") -> None:
-    db.session.flush()
-    revisions.save(OBJECT_TYPE, package.id, package_content(package), author=user, based_on=based_on, note=note)
-    package.revision = based_on + 1
-    package.updated_at = utcnow()
-    index_package(package)
+    workflow.save_revision(PACKAGE, package, user, based_on=based_on, note=note)
 
 
 def index_package(package: WorkPackage) -> None:
@@ -94,35 +93,21 @@ def index_package(package: WorkPackage) -> None:
     search.index(OBJECT_TYPE, package.id, package.title, body)
 
 
-def history(package: WorkPackage) -> list[revisions.Revision]:
-    return revisions.history(OBJECT_TYPE, package.id)
+def package_text(content: dict) -> str:
+    """The package as line-oriented text: what the diffs compare."""
+    return package_markdown(content, organisation=None, circle=None, url=None, revision=None)
 
 
-def revision_of(package: WorkPackage, number: int) -> revisions.Revision | None:
-    return revisions.get(OBJECT_TYPE, package.id, number)
+# --- publishing and versions (the workflow is shared with cases: see workflow/) --------------------------
 
-
-# --- publishing (the workflow is shared with cases: see publishing.py) ----------------------------------
-
-PACKAGE = publishing.Kind(
-    name=OBJECT_TYPE, model=WorkPackage, content=package_content,
-    messages={
-        "no_circle": _l("Kies eerst een leercirkel voor dit werkpakket."),
-        "choose_visibility": _l("Kies voor wie het werkpakket zichtbaar wordt."),
-        "already_waiting": _l("Dit werkpakket wacht al op een beoordeling."),
-        "not_waiting": _l("Dit werkpakket wacht niet op een beoordeling."),
-        "review_subject": _l("Een werkpakket wacht op uw beoordeling"),
-        "sent_back_subject": _l("Uw werkpakket is teruggestuurd"),
-    },
-    review_template="workpackages/email/review", sent_back_template="workpackages/email/sent_back",
-)
-publish_to_circle = partial(publishing.publish_to_circle, PACKAGE)
-submit_for_review = partial(publishing.submit_for_review, PACKAGE)
-approve = partial(publishing.approve, PACKAGE)
-send_back = partial(publishing.send_back, PACKAGE)
-archive = partial(publishing.archive, PACKAGE)
-reopen = partial(publishing.reopen, PACKAGE)
-review_queue = partial(publishing.review_queue, PACKAGE)
+PACKAGE = Kind(
+    name=OBJECT_TYPE, model=WorkPackage, id_arg="package_id", url_base="/werkpakketten/<int:package_id>",
+    endpoint_prefix="", content=package_content, markdown=package_text, restore=restore_revision, index=index_package,
+    words=words(OBJECT_TYPE), form_template="workpackages/form.html", email_folder="workpackages/email",
+    load_options=(joinedload(WorkPackage.circle), joinedload(WorkPackage.organisation),
+                  joinedload(WorkPackage.sectors), joinedload(WorkPackage.instrument_rows)))
+(publish_to_circle, submit_for_review, approve, send_back, archive, reopen, review_queue, history,
+ revision_of) = workflow.bind(PACKAGE)
 
 
 # --- copying and jobs --------------------------------------------------------------------------------
@@ -361,18 +346,25 @@ def _reader_key(user):
 RANKED_KEPT = 200
 
 
+def readable_matches(model, object_type: str, user, query: str) -> tuple[sa.Select, list]:
+    """The published items of ``model`` (packages or cases) ``user`` may read that match the words of
+    ``query`` (all of them), and their order: best match first, newest first without words."""
+    base = sa.select(model).where(visible_clause(model, user))
+    order = [model.published_at.desc(), model.id.desc()]
+    matched = search.matches(object_type, query) if query else None
+    if matched is not None:
+        m = matched.subquery()
+        base = base.join(m, m.c.doc_id == model.id)
+        order = [m.c.rank.desc(), *order]
+    return base, order
+
+
 def search_packages(user, query: str, args, *, per_page: int = 20) -> Listing:
     """Published packages the user may read, matching the words (all of them, as prefixes, accents
     folded) and the facets, best match first (newest first without words). A fixed number of queries."""
     query = (query or "").strip()[:MAX_QUERY]
     selection = facet_lib.read_selection(PACKAGE_FACETS, args)
-    base = sa.select(WorkPackage).where(visible_clause(WorkPackage, user))
-    order = [WorkPackage.published_at.desc(), WorkPackage.id.desc()]
-    matched = search.matches(OBJECT_TYPE, query) if query else None
-    if matched is not None:
-        m = matched.subquery()
-        base = base.join(m, m.c.doc_id == WorkPackage.id)
-        order = [m.c.rank.desc(), *order]
+    base, order = readable_matches(WorkPackage, OBJECT_TYPE, user, query)
     key = (_reader_key(user), str(get_locale()), tuple(search.words(query)),
            tuple(sorted((name, tuple(values)) for name, values in selection.items())))
     chosen = base.where(*facet_lib.conditions(PACKAGE_FACETS, selection))
@@ -414,6 +406,47 @@ def my_circles(user) -> list[Circle]:
         .where(Membership.user_id == user.id, Membership.state == MembershipState.ACTIVE).order_by(Circle.name)))
 
 
+def public_packages() -> sa.Select:
+    """Published public packages, newest first, with what a list item shows loaded up front."""
+    return (sa.select(WorkPackage)
+            .where(visible_clause(WorkPackage, None))
+            .options(selectinload(WorkPackage.sectors), selectinload(WorkPackage.tasks),
+                     selectinload(WorkPackage.instrument_rows), selectinload(WorkPackage.organisation))
+            .order_by(WorkPackage.published_at.desc(), WorkPackage.id.desc()))
+
+
+def adoption_counts(ids: list[int]) -> dict[int, int]:
+    """How often each package was taken over, in one grouped query."""
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(Adoption.source_id, sa.func.count(Adoption.id))
+                              .where(Adoption.source_id.in_(ids)).group_by(Adoption.source_id))
+    return dict(rows.all())
+
+
+def public_packages_page(page: int, per_page: int) -> tuple[list[WorkPackage], int, int, int]:
+    """One page of ``public_packages``: the packages, the total, the page (kept within the pages there are)
+    and the number of pages."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(WorkPackage)
+                              .where(visible_clause(WorkPackage, None)))
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    packages = db.session.scalars(public_packages().limit(per_page).offset((page - 1) * per_page)).all()
+    return list(packages), total, page, pages
+
+
+def public_package(package_id: int) -> WorkPackage | None:
+    return db.session.scalar(public_packages().where(WorkPackage.id == package_id))
+
+
+def newest_public(limit: int) -> list[WorkPackage]:
+    """The most recently published packages anyone may read, with their organisations (the feed)."""
+    return list(db.session.scalars(
+        sa.select(WorkPackage).where(visible_clause(WorkPackage, None))
+        .options(selectinload(WorkPackage.organisation))
+        .order_by(WorkPackage.published_at.desc(), WorkPackage.id.desc()).limit(limit)))
+
+
 def my_packages(user) -> list[WorkPackage]:
     """Everything of the user's organisation and by the user, in any status, newest change first."""
     return list(db.session.scalars(
@@ -434,3 +467,54 @@ def cases_of_package(package: WorkPackage, user) -> list[Case]:
     return list(db.session.scalars(sa.select(Case).where(Case.package_id == package.id,
                                                          visible_clause(Case, user)).order_by(Case.title)))
 
+
+
+# --- on other features' pages --------------------------------------------------------------------------
+
+def circle_packages(circle: Circle, user, limit: int = 10) -> tuple[list[WorkPackage], Uptake]:
+    """The circle's newest published packages ``user`` may read, and how often all its published packages were
+    copied, in one query. A reader who may see none of them gets no figures either."""
+    columns = uptake_columns(WorkPackage.circle_id == circle.id, WorkPackage.status == Status.PUBLISHED)
+    rows = db.session.execute(
+        sa.select(WorkPackage, *columns)
+        .where(WorkPackage.circle_id == circle.id, visible_clause(WorkPackage, user))
+        .order_by(WorkPackage.published_at.desc()).limit(limit)).all()
+    return [row[0] for row in rows], (Uptake.from_columns(rows[0][1:]) if rows else Uptake())
+
+
+def sector_uptake(sector) -> Uptake:
+    """How often the sector's published packages were copied, and the jobs that gave."""
+    in_sector = sa.exists().where(package_sectors.c.package_id == WorkPackage.id,
+                                  package_sectors.c.sector_code == sector.code)
+    return uptake_where(in_sector, WorkPackage.status == Status.PUBLISHED)
+
+
+# --- the instrument guide ------------------------------------------------------------------------------
+
+#: The column that links an instrument code to a package or a case.
+_INSTRUMENT_KEYS = {WorkPackage: package_instruments.c.package_id, Case: case_instruments.c.case_id}
+
+
+def instrument_usage(user, model) -> dict[str, int]:
+    """Per instrument code: how many published items of ``model`` (packages or cases) ``user`` may read."""
+    key = _INSTRUMENT_KEYS[model]
+    link = key.table
+    rows = db.session.execute(
+        sa.select(link.c.instrument, sa.func.count())
+        .join(model, model.id == key)
+        .where(visible_clause(model, user))
+        .group_by(link.c.instrument))
+    return dict(rows.all())
+
+
+def instrument_users(user, model, code: str, limit: int) -> tuple[list, int]:
+    """The newest published items ``user`` may read that used instrument ``code``, and how many there are."""
+    key = _INSTRUMENT_KEYS[model]
+    link = key.table
+    using = sa.and_(visible_clause(model, user),
+                    model.id.in_(sa.select(key).where(link.c.instrument == code)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(model).where(using))
+    items = db.session.scalars(
+        sa.select(model).where(using).options(selectinload(model.organisation))
+        .order_by(model.published_at.desc(), model.id.desc()).limit(limit)).all() if total else []
+    return items, total

@@ -2,49 +2,28 @@
 review, copying ("overnemen") and reporting jobs; and the package parts of circle and sector pages.
 Each view: load (404), authorise (403), validate, call one service, commit, flash, redirect."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.exc import IntegrityError
 
-from circles.core import revisions, slots
+from circles.core import slots
 from circles.core.db import db
 from circles.core.pagecache import for_everyone
-from circles.core.permissions import can, require
+from circles.core.permissions import require
 from circles.core.setup import EmptyForm
-from circles.core.views import form_page
-from circles.groups.models import Circle, Visibility
-from circles.workpackages import attachments as attachment_services
+from circles.groups.models import Circle
 from circles.workpackages import bp, services
-from circles.workpackages.content import package_content
-from circles.workpackages.export import package_markdown
-from circles.workpackages.forms import PackageForm, PublishForm, ReportForm, SendBackForm
-from circles.workpackages.instruments import INSTRUMENTS_BY_CODE
+from circles.workpackages.cases import services as case_services
+from circles.workpackages.forms import PackageForm, ReportForm
+from circles.workpackages.labels import PACKAGE_LABELS
 from circles.workpackages.loading import package_or_404
-from circles.workpackages.models import (
-    CONTENT_VISIBILITY_LABELS,
-    CONTRACT_LABELS,
-    FREQUENCY_LABELS,
-    GUIDANCE_LABELS,
-    HOURS_PER_JOB,
-    INDEPENDENCE_LABELS,
-    LANGUAGE_LABELS,
-    LICENCE_LABELS,
-    LICENCE_URLS,
-    SETTING_LABELS,
-    WORK_LEVEL_LABELS,
-    Status,
-    WorkPackage,
-    package_sectors,
-)
+from circles.workpackages.models import HOURS_PER_JOB, WorkPackage
+from circles.workpackages.services import PACKAGE
+from circles.workpackages.workflow import pages
 
-LABELS = {"setting": SETTING_LABELS, "level": WORK_LEVEL_LABELS, "contract": CONTRACT_LABELS,
-          "guidance": GUIDANCE_LABELS, "frequency": FREQUENCY_LABELS, "independence": INDEPENDENCE_LABELS,
-          "licence": LICENCE_LABELS, "licence_url": LICENCE_URLS, "language": LANGUAGE_LABELS,
-          "visibility": CONTENT_VISIBILITY_LABELS, "instruments": INSTRUMENTS_BY_CODE}
+LABELS = PACKAGE_LABELS
 
 
 def _page(package: WorkPackage):
@@ -110,38 +89,21 @@ def show_by_id(package_id: int):
 
 
 def _show_page(package: WorkPackage, status: int = 200, **forms):
-    editable = can(current_user, "package.edit", package)
-    # Forms only for those who get them: a form puts a token of the reader's session in the page, so a visitor
-    # would get a session cookie and a page that cannot be kept for everyone (core.pagecache).
     signed_in = current_user.is_authenticated
-    publish_form = forms.get("publish_form") or (_publish_form(package) if editable else None)
     context = dict(
-        package=package, labels=LABELS,
+        pages.item_context(PACKAGE, package, forms), package=package, labels=LABELS,
         uptake=services.uptake([package.id]).get(package.id, services.Uptake()),
-        adoptions=services.adoptions_of(package) if current_user.is_authenticated else [],
+        adoptions=services.adoptions_of(package) if signed_in else [],
         tree=services.family_tree(package),
         cases=services.cases_of_package(package, current_user),
         adoption=services.adoption_of(package) if package.copied_from_id else None,
-        attachments=attachment_services.attachments_of(package),
-        attachment_form=forms.get("attachment_form") or (attachment_services.AttachmentForm() if editable else None),
-        publish_form=publish_form,
-        send_back_form=forms.get("send_back_form") or (SendBackForm() if signed_in else None),
+        # only for those who get them (see pages.item_context)
         report_form=forms.get("report_form") or (ReportForm() if signed_in else None),
-        owner=package, owner_kind="package",
     )
     return render_template("workpackages/show.html", **context), status
 
 
-def _publish_form(package: WorkPackage) -> PublishForm:
-    """The choices the editor has: the circle directly (if a member of it), the platform or the public."""
-    form = PublishForm(prefix="publiceren")
-    allowed = [Visibility.PLATFORM, Visibility.PUBLIC]
-    if can(current_user, "package.publish_to_circle", package):
-        allowed.insert(0, Visibility.CIRCLE)
-    form.limit_to(allowed)
-    if not form.visibility.data:
-        form.visibility.data = allowed[0]
-    return form
+pages.on_show_page(PACKAGE, _show_page)
 
 
 # --- writing ---------------------------------------------------------------------------------------------
@@ -156,22 +118,14 @@ def create():
     wanted = request.args.get("leercirkel", type=str, default="")
     if request.method == "GET" and any(choice.value == wanted for choice in form.circle_id.choices):
         form.circle_id.data = wanted
-    if form.add_tasks.data:
-        form.add_empty_rows()
-        return form_page("workpackages/form.html", form, 200, package=None)
-    if form.validate_on_submit():
-        package = services.create_package(current_user, form.content(), circle=_chosen_circle(form))
-        db.session.commit()
-        flash(_("Het werkpakket is opgeslagen als concept. Publiceer het als het klaar is."), "success")
-        return _page(package)
-    return form_page("workpackages/form.html", form, package=None)
+    return pages.create_flow(PACKAGE, form, lambda: services.create_package(current_user, form.content(),
+                                                                          circle=_chosen_circle(form)))
 
 
 @bp.route("/werkpakketten/<int:package_id>/bewerken", methods=["GET", "POST"])
 @login_required
 def edit(package_id: int):
-    """Edit as a new revision. The form carries the revision it started from: a save after someone
-    else's is refused (409) with this editor's text kept and the difference shown."""
+    """Edit as a new revision (see pages.edit_flow: a save after someone else's is refused)."""
     package = package_or_404(package_id)
     require("package.edit", package)
     form = PackageForm()
@@ -179,189 +133,19 @@ def edit(package_id: int):
     if package.circle is not None and package.circle not in circles:
         circles.append(package.circle)
     form.fill_circles(circles)
-    if request.method == "GET":
-        form.fill_from(package_content(package))
-        form.revision.data = str(package.revision)
-    if form.add_tasks.data:
-        form.add_empty_rows()
-        return form_page("workpackages/form.html", form, 200, package=package)
-    if form.validate_on_submit():
-        try:
-            services.update_package(package, current_user, form.content(), based_on=int(form.revision.data),
-                                    circle=_chosen_circle(form))
-            db.session.commit()
-        except (revisions.StaleEdit, IntegrityError):
-            db.session.rollback()
-            return _conflict(package, form)
-        flash(_("De wijzigingen zijn opgeslagen."), "success")
-        return _page(package)
-    return form_page("workpackages/form.html", form, package=package)
+    return pages.edit_flow(PACKAGE, package, form, lambda based_on: services.update_package(
+        package, current_user, form.content(), based_on=based_on, circle=_chosen_circle(form)))
 
 
-def _conflict(package: WorkPackage, form: PackageForm):
-    """409: someone saved in between. The form keeps this editor's text; the difference with the saved
-    version is shown, and the hidden revision moves on so saving again after merging works."""
-    package = db.session.get(WorkPackage, package.id)
-    theirs = package_content(package)
-    form.revision.data = str(package.revision)
-    diff = revisions.diff_html(_markdown(theirs), _markdown(form.content()))
-    return form_page("workpackages/form.html", form, 409, package=package, conflict_diff=diff)
-
-
-def _markdown(content: dict) -> str:
-    """The package as line-oriented text: what the diffs compare."""
-    return package_markdown(content, organisation=None, circle=None, url=None, revision=None)
-
-
-# --- publishing and review ---------------------------------------------------------------------------------
-
-@bp.route("/werkpakketten/<int:package_id>/publiceren", methods=["POST"])
-@login_required
-def publish(package_id: int):
-    """Publish to the circle at once, or offer it to the platform or the public (a reviewer decides)."""
-    package = package_or_404(package_id)
-    require("package.edit", package)
-    form = _publish_form(package)
-    if not form.validate_on_submit():
-        return _show_page(package, 422, publish_form=form)
-    try:
-        if form.visibility.data == Visibility.CIRCLE:
-            services.publish_to_circle(package, current_user)
-            message = _("Het werkpakket is gepubliceerd in de leercirkel %(name)s.", name=package.circle.name)
-        else:
-            people = services.submit_for_review(package, current_user, form.visibility.data)
-            message = (_("Het werkpakket wacht nu op een beoordeling. %(n)s beoordelaar(s) kregen bericht.",
-                         n=len(people)) if people else
-                       _("Het werkpakket wacht nu op een beoordeling door een beheerder."))
-    except services.PackageError as err:
-        db.session.rollback()
-        form.visibility.errors = [*form.visibility.errors, err.message]
-        return _show_page(package, err.status, publish_form=form)
-    db.session.commit()
-    flash(message, "success")
-    return _page(package)
-
-
-@bp.route("/werkpakketten/<int:package_id>/goedkeuren", methods=["POST"])
-@login_required
-def approve(package_id: int):
-    """A reviewer publishes the package with the visibility that was asked for."""
-    package = package_or_404(package_id)
-    require("package.review", package)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    services.approve(package, current_user)
-    db.session.commit()
-    flash(_("Het werkpakket is goedgekeurd en gepubliceerd."), "success")
-    return _page(package)
-
-
-@bp.route("/werkpakketten/<int:package_id>/terugsturen", methods=["POST"])
-@login_required
-def send_back(package_id: int):
-    """A reviewer sends the package back to draft, saying what should change."""
-    package = package_or_404(package_id)
-    require("package.review", package)
-    form = SendBackForm()
-    if not form.validate_on_submit():
-        return _show_page(package, 422, send_back_form=form)
-    services.send_back(package, current_user, form.note.data)
-    db.session.commit()
-    flash(_("Het werkpakket is teruggestuurd naar de schrijver."), "success")
-    return redirect(url_for("workpackages.review_queue"))
-
-
-@bp.route("/werkpakketten/<int:package_id>/archiveren", methods=["POST"])
-@login_required
-def archive(package_id: int):
-    """No longer listed or found; the page and the copies stay."""
-    package = package_or_404(package_id)
-    require("package.edit", package)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    services.archive(package, current_user)
-    db.session.commit()
-    flash(_("Het werkpakket is gearchiveerd."), "success")
-    return _page(package)
-
-
-@bp.route("/werkpakketten/<int:package_id>/heropenen", methods=["POST"])
-@login_required
-def reopen(package_id: int):
-    """Back to draft, to work on it again."""
-    package = package_or_404(package_id)
-    require("package.edit", package)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    services.reopen(package, current_user)
-    db.session.commit()
-    flash(_("Het werkpakket is weer een concept."), "success")
-    return _page(package)
-
+# --- review ---------------------------------------------------------------------------------------------
 
 @bp.route("/beoordelen")
 @login_required
 def review_queue():
     """Packages and cases waiting for a review this person may give."""
     require("review.queue")
-    from circles.workpackages import case_services
-
     return render_template("workpackages/review_queue.html", packages=services.review_queue(current_user),
                            cases=case_services.review_queue(current_user), labels=LABELS)
-
-
-# --- revisions -------------------------------------------------------------------------------------------------
-
-@bp.route("/werkpakketten/<int:package_id>/geschiedenis")
-@login_required
-def history(package_id: int):
-    """Every saved version with who and when."""
-    package = package_or_404(package_id)
-    require("package.edit", package)
-    return render_template("workpackages/history.html", package=package, history=services.history(package))
-
-
-def _revision_or_404(package: WorkPackage, number: int) -> revisions.Revision:
-    revision = services.revision_of(package, number)
-    if revision is None:
-        abort(404)
-    return revision
-
-
-@bp.route("/werkpakketten/<int:package_id>/versies/<int:number>")
-@login_required
-def revision(package_id: int, number: int):
-    """One version, with what changed against the one before and against the current text."""
-    package = package_or_404(package_id)
-    require("package.edit", package)
-    rev = _revision_or_404(package, number)
-    previous = services.revision_of(package, number - 1)
-    text = _markdown(rev.content)
-    before = _markdown(previous.content) if previous else ""
-    return render_template("workpackages/revision.html", package=package, revision=rev, previous=previous,
-                           text=text, diff_previous=revisions.diff_html(before, text),
-                           diff_current=revisions.diff_html(text, _markdown(package_content(package))))
-
-
-@bp.route("/werkpakketten/<int:package_id>/versies/<int:number>/terugzetten", methods=["POST"])
-@login_required
-def restore(package_id: int, number: int):
-    """Restore an old version as a new one: nothing is lost."""
-    package = package_or_404(package_id)
-    require("package.edit", package)
-    rev = _revision_or_404(package, number)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        services.restore_revision(package, current_user, rev)
-        db.session.commit()
-    except (revisions.StaleEdit, IntegrityError):
-        db.session.rollback()
-        flash(_("Iemand anders sloeg het werkpakket net op. Bekijk de geschiedenis en probeer het opnieuw."),
-              "error")
-        return render_template("workpackages/history.html", package=package, history=services.history(package)), 409
-    flash(_("Versie %(n)s is teruggezet als nieuwe versie.", n=number), "success")
-    return redirect(url_for("workpackages.history", package_id=package.id))
 
 
 # --- copying and jobs ----------------------------------------------------------------------------------------
@@ -409,26 +193,22 @@ def report(package_id: int):
 
 def circle_page_slot(circle: Circle) -> Markup:
     """The circle's published packages the reader may see, and how often they were copied."""
-    from circles.workpackages.permissions import visible_clause
-
-    uptake = services.uptake_columns(WorkPackage.circle_id == circle.id, WorkPackage.status == Status.PUBLISHED)
-    rows = db.session.execute(
-        sa.select(WorkPackage, *uptake)
-        .where(WorkPackage.circle_id == circle.id, visible_clause(WorkPackage, current_user))
-        .order_by(WorkPackage.published_at.desc()).limit(10)).all()
-    packages = [row[0] for row in rows]
-    # The circle's uptake comes with its packages; a reader who may see none of them gets no figures either.
-    total = services.Uptake.from_columns(rows[0][1:]) if rows else services.Uptake()
-    return Markup(render_template("workpackages/_circle_slot.html", circle=circle, packages=packages, total=total))
+    packages, total = services.circle_packages(circle, current_user)
+    return Markup(render_template("workpackages/slots/circle_page.html", circle=circle, packages=packages,
+                                  total=total))
 
 
 def sector_page_slot(sector) -> Markup:
     """How often the sector's packages were copied and how many jobs that gave."""
-    in_sector = sa.exists().where(package_sectors.c.package_id == WorkPackage.id,
-                                  package_sectors.c.sector_code == sector.code)
-    total = services.uptake_where(in_sector, WorkPackage.status == Status.PUBLISHED)
-    return Markup(render_template("workpackages/_sector_slot.html", sector=sector, total=total))
+    return Markup(render_template("workpackages/slots/sector_page.html", sector=sector,
+                                  total=services.sector_uptake(sector)))
 
 
 slots.register("circle_page", circle_page_slot, order=40)
 slots.register("sector_page", sector_page_slot, order=40)
+
+
+# The routes of the other view modules and sub-features, registered with this module.
+from circles.workpackages import api_views, attachment_views, guide_views  # noqa: E402,F401
+from circles.workpackages.cases import views as case_views  # noqa: E402,F401
+from circles.workpackages.workflow import views as workflow_views  # noqa: E402,F401  (every kind's pages)

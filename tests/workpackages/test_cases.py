@@ -10,8 +10,8 @@ from flask_babel import force_locale
 from circles.accounts.models import Role
 from circles.core import revisions
 from circles.core.db import db
-from circles.workpackages import case_services
-from circles.workpackages.case_content import case_content, case_markdown
+from circles.workpackages.cases import services as case_services
+from circles.workpackages.cases.content import case_content, case_markdown
 from circles.workpackages.models import Case, Status
 from tests.conftest import post_form
 

@@ -21,7 +21,8 @@ from circles.groups.models import Visibility
 from circles.groups.services import coordinators
 
 # The work-package and case services this seeder uses.
-from circles.workpackages import case_services, services
+from circles.workpackages import services
+from circles.workpackages.cases import services as case_services
 from circles.workpackages.models import Adoption, Case, Status, WorkPackage
 
 ADMIN = "beheerder@demo.leercirkels.nl"

@@ -5,37 +5,21 @@ employee's quote needs the box that says they gave explicit consent."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    FieldList,
-    Form,
-    FormField,
-    HiddenField,
-    RadioField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import Form
+from wtforms.fields.choices import RadioField, SelectField
+from wtforms.fields.form import FormField
+from wtforms.fields.list import FieldList
+from wtforms.fields.simple import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
-from circles.core.forms import BaseForm, MultiCheckboxField, YearField, choices, max_length, required, strip
+from circles.core.forms import MultiCheckboxField, YearField, choices, max_length, required, strip
 from circles.reference.sectors import SECTORS
-from circles.workpackages.case_content import FIELDS as CONTENT_FIELDS
+from circles.workpackages.cases.content import FIELDS as CONTENT_FIELDS
 from circles.workpackages.forms import MAX_HOURS, PRIVATE, NumberField, _text
 from circles.workpackages.instruments import instrument_choices
-from circles.workpackages.models import (
-    CONTRACT_LABELS,
-    GUIDANCE_LABELS,
-    LANGUAGE_LABELS,
-    LICENCE_LABELS,
-    PARTNER_LABELS,
-    QUOTE_ROLE_LABELS,
-    RECRUITMENT_LABELS,
-    SETTING_LABELS,
-    TRIGGER_LABELS,
-    QuoteRole,
-)
+from circles.workpackages.labels import CASE_LABELS as LABELS
+from circles.workpackages.models import QuoteRole
+from circles.workpackages.workflow.forms import ItemForm
 
 #: The first start year a case can have.
 FIRST_YEAR = 1990
@@ -54,7 +38,7 @@ NO_CONSENT = _l("Een citaat van de medewerker mag alleen met diens uitdrukkelijk
 class QuoteForm(Form):
     """One quote, by role (a subform: the case form carries the CSRF token)."""
 
-    role = SelectField(_l("Wie zegt het"), choices=choices(QUOTE_ROLE_LABELS.items()), default=QuoteRole.SUPERVISOR,
+    role = SelectField(_l("Wie zegt het"), choices=choices(LABELS["roles"].items()), default=QuoteRole.SUPERVISOR,
                        description=_l("Alleen de rol, nooit een naam."))
     text = TextAreaField(_l("Citaat"), [Optional(), max_length(1000), PRIVATE], filters=[strip])
     consent = BooleanField(_l("De medewerker heeft uitdrukkelijk toestemming gegeven voor dit citaat"))
@@ -79,7 +63,7 @@ class QuoteForm(Form):
         return ok
 
 
-class CaseForm(BaseForm):
+class CaseForm(ItemForm):
     """Create or edit a case. ``revision`` is the version the editor started from."""
 
     title = StringField(_l("Titel"), [required(_l("Geef het voorbeeld een titel.")), max_length(160), PRIVATE],
@@ -91,7 +75,7 @@ class CaseForm(BaseForm):
                                                           "Markdown gebruiken: **vet**, lijstjes met een streepje."))
     function_title = StringField(_l("Functie"), [Optional(), max_length(160), PRIVATE], filters=[strip],
                                  description=_l("Zoals de organisatie de functie noemt."))
-    setting = SelectField(_l("Afdeling of omgeving"), choices=choices(SETTING_LABELS.items()), default="overig")
+    setting = SelectField(_l("Afdeling of omgeving"), choices=choices(LABELS["setting"].items()), default="overig")
     sector = SelectField(_l("Sector"), default="",
                          choices=choices([("", _l("Geen sector"))] + [(c, label) for c, _g, label in SECTORS]))
     region = SelectField(_l("Arbeidsmarktregio"), default="",
@@ -106,11 +90,12 @@ class CaseForm(BaseForm):
     hours_per_week = NumberField(_l("Uren per week"), maximum=MAX_HOURS,
                                  description=_l("25,5 uur per week is één baan in de banenafspraak."))
     contract_form = SelectField(_l("Contractvorm"), default="",
-                                choices=choices([("", _l("Niet bekend")), *CONTRACT_LABELS.items()]))
-    recruitment = MultiCheckboxField(_l("Hoe de medewerker gevonden is"), choices=choices(RECRUITMENT_LABELS.items()))
-    partners = MultiCheckboxField(_l("Samenwerkingspartners"), choices=choices(PARTNER_LABELS.items()))
-    triggers = MultiCheckboxField(_l("Aanleiding"), choices=choices(TRIGGER_LABELS.items()))
-    guidance = MultiCheckboxField(_l("Begeleiding"), choices=choices(GUIDANCE_LABELS.items()))
+                                choices=choices([("", _l("Niet bekend")), *LABELS["contract"].items()]))
+    recruitment = MultiCheckboxField(_l("Hoe de medewerker gevonden is"),
+                                     choices=choices(LABELS["recruitment"].items()))
+    partners = MultiCheckboxField(_l("Samenwerkingspartners"), choices=choices(LABELS["partners"].items()))
+    triggers = MultiCheckboxField(_l("Aanleiding"), choices=choices(LABELS["triggers"].items()))
+    guidance = MultiCheckboxField(_l("Begeleiding"), choices=choices(LABELS["guidance"].items()))
     guidance_notes = _text(_l("Toelichting op de begeleiding"))
     adjustments = _text(_l("Aanpassingen van de werkplek"))
     instruments = MultiCheckboxField(_l("Gebruikte instrumenten"), choices=choices(instrument_choices()))
@@ -129,9 +114,8 @@ class CaseForm(BaseForm):
     tips = _text(_l("Tips voor andere werkgevers"))
     quotes = FieldList(FormField(QuoteForm), _l("Citaten"), min_entries=EMPTY_QUOTE_ROWS, max_entries=MAX_QUOTES)
     add_quotes = SubmitField(_l("Meer citaten"))
-    licence = RadioField(_l("Licentie"), choices=choices(LICENCE_LABELS.items()), default="CC-BY-4.0")
-    language = SelectField(_l("Taal van de tekst"), choices=choices(LANGUAGE_LABELS.items()), default="nl")
-    revision = HiddenField(default="0")
+    licence = RadioField(_l("Licentie"), choices=choices(LABELS["licence"].items()), default="CC-BY-4.0")
+    language = SelectField(_l("Taal van de tekst"), choices=choices(LABELS["language"].items()), default="nl")
 
     @property
     def error_list(self) -> list:
@@ -168,10 +152,6 @@ class CaseForm(BaseForm):
         if len([q for q in field if not q.form.is_empty]) > MAX_QUOTES:
             raise ValidationError(_l("Een voorbeeld heeft hoogstens %(n)s citaten.", n=MAX_QUOTES))
 
-    def validate_revision(self, field):
-        if not (field.data or "0").isdigit():
-            raise ValidationError(_l("Laad de pagina opnieuw en probeer het nog eens."))
-
     def fill_from(self, content: dict) -> None:
         """Show a case's content (on GET, and when restoring the text after a conflict)."""
         for name in CONTENT_FIELDS:
@@ -186,22 +166,24 @@ class CaseForm(BaseForm):
         self.region.data = content.get("region_code") or ""
         self.package.data = str(content["package_id"]) if content.get("package_id") else ""
         self.circle.data = str(content["circle_id"]) if content.get("circle_id") else ""
-        while len(self.quotes):
-            self.quotes.pop_entry()
-        for quote in content.get("quotes", []):
-            self.quotes.append_entry({"role": quote.get("role"), "text": quote.get("text"),
-                                      "consent": bool(quote.get("consent_recorded")),
-                                      "consent_note": quote.get("consent_note") or ""})
-        for _ in range(EMPTY_QUOTE_ROWS if not content.get("quotes") else 1):
-            self.quotes.append_entry()
+        self.refill(self.quotes, [{"role": quote.get("role"), "text": quote.get("text"),
+                                   "consent": bool(quote.get("consent_recorded")),
+                                   "consent_note": quote.get("consent_note") or ""}
+                                  for quote in content.get("quotes", [])], EMPTY_QUOTE_ROWS)
+
+    @property
+    def adding_rows(self) -> bool:
+        return bool(self.add_quotes.data)
+
+    def show_refusal(self, message) -> None:
+        """On the quotes: the one thing the form cannot always see (an employee's quote without consent)."""
+        self.quotes.errors = [*(e for e in self.quotes.errors if isinstance(e, str)), message]
 
     def add_empty_rows(self) -> None:
-        for _ in range(EMPTY_QUOTE_ROWS):
-            if len(self.quotes) < MAX_QUOTES:
-                self.quotes.append_entry()
+        self.add_rows(self.quotes, EMPTY_QUOTE_ROWS, MAX_QUOTES)
 
     def content(self) -> dict:
-        """The content dict (see case_content.case_content) this form describes."""
+        """The content dict (see cases.content.case_content) this form describes."""
         data = {name: getattr(self, name).data for name in CONTENT_FIELDS if name != "still_employed"}
         data["still_employed"] = EMPLOYED_VALUES.get(self.still_employed.data)
         data["contract_form"] = self.contract_form.data or ""

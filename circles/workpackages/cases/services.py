@@ -2,30 +2,29 @@
 work package's: direct to a circle, or reviewed for the platform and the public) and the listing with
 search and facets. Plain functions: the view commits."""
 
-from functools import partial
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from circles.core import dialect, revisions, search
-from circles.core.db import db, utcnow
+from circles.core.db import db
 from circles.core.text import slugify
 from circles.groups.models import Circle, Visibility
 from circles.reference.models import Region
 from circles.workpackages import facets as facet_lib
-from circles.workpackages import publishing
-from circles.workpackages.case_content import ConsentMissing, apply_case_content, case_content
+from circles.workpackages.cases.content import ConsentMissing, apply_case_content, case_content, case_markdown
 from circles.workpackages.instruments import INSTRUMENT_LABELS
 from circles.workpackages.models import RECRUITMENT_LABELS, SETTING_LABELS, Case, Status, case_instruments
-from circles.workpackages.permissions import visible_clause
-from circles.workpackages.services import MAX_QUERY, Listing
+from circles.workpackages.services import MAX_QUERY, Listing, readable_matches
+from circles.workpackages.wording import words
+from circles.workpackages.workflow import Kind, PublishError
+from circles.workpackages.workflow import services as workflow
 
 OBJECT_TYPE = "case"
 
 
 #: A refused action, with a message for the person and the HTTP status to answer with.
-CaseError = publishing.PublishError
+CaseError = PublishError
 
 
 CONSENT_MESSAGE = _l("Een citaat van de medewerker kan alleen met diens uitdrukkelijke toestemming. Vink aan dat "
@@ -59,33 +58,24 @@ def create_case(user, content: dict, *, circle: Circle | None = None) -> Case:
                 visibility=Visibility.CIRCLE, slug="")
     db.session.add(case)
     _apply(case, content, user)
-    _new_revision(case, user, based_on=0)
+    workflow.save_revision(CASE, case, user, based_on=0)
     return case
 
 
 def update_case(case: Case, user, content: dict, *, based_on: int, circle: Circle | None = None) -> None:
     """Save an edit as a new revision; revisions.StaleEdit when someone saved since ``based_on``.
     ``circle``, when given, is the case's circle (else the content's ``circle_id``)."""
-    if based_on != case.revision:
-        raise revisions.StaleEdit(revisions.latest(OBJECT_TYPE, case.id))
+    workflow.refuse_stale(CASE, case, based_on)
     if circle is not None:
         content = {**content, "circle_id": circle.id}
     _apply(case, content, user)
-    _new_revision(case, user, based_on=based_on)
+    workflow.save_revision(CASE, case, user, based_on=based_on)
 
 
 def restore_revision(case: Case, user, revision: revisions.Revision) -> None:
     """An old version comes back as a new revision: nothing is lost."""
     _apply(case, revision.content, user)
-    _new_revision(case, user, based_on=case.revision, note=f"restored:{revision.number}")
-
-
-def _new_revision(case: Case, user, *, based_on: int, note: str = "") -> None:
-    db.session.flush()
-    revisions.save(OBJECT_TYPE, case.id, case_content(case), author=user, based_on=based_on, note=note)
-    case.revision = based_on + 1
-    case.updated_at = utcnow()
-    index_case(case)
+    workflow.save_revision(CASE, case, user, based_on=case.revision, note=f"restored:{revision.number}")
 
 
 def index_case(case: Case) -> None:
@@ -98,35 +88,14 @@ def index_case(case: Case) -> None:
     search.index(OBJECT_TYPE, case.id, case.title, body)
 
 
-def history(case: Case) -> list[revisions.Revision]:
-    return revisions.history(OBJECT_TYPE, case.id)
+# --- publishing and versions (the workflow is shared with packages: see workflow/) --------------------------
 
-
-def revision_of(case: Case, number: int) -> revisions.Revision | None:
-    return revisions.get(OBJECT_TYPE, case.id, number)
-
-
-# --- publishing (the workflow is shared with packages: see publishing.py) ----------------------------------
-
-CASE = publishing.Kind(
-    name=OBJECT_TYPE, model=Case, content=case_content,
-    messages={
-        "no_circle": _l("Kies eerst een leercirkel voor dit voorbeeld."),
-        "choose_visibility": _l("Kies voor wie het voorbeeld zichtbaar wordt."),
-        "already_waiting": _l("Dit voorbeeld wacht al op een beoordeling."),
-        "not_waiting": _l("Dit voorbeeld wacht niet op een beoordeling."),
-        "review_subject": _l("Een goed voorbeeld wacht op uw beoordeling"),
-        "sent_back_subject": _l("Uw voorbeeld is teruggestuurd"),
-    },
-    review_template="workpackages/email/case_review", sent_back_template="workpackages/email/case_sent_back",
-)
-publish_to_circle = partial(publishing.publish_to_circle, CASE)
-submit_for_review = partial(publishing.submit_for_review, CASE)
-approve = partial(publishing.approve, CASE)
-send_back = partial(publishing.send_back, CASE)
-archive = partial(publishing.archive, CASE)
-reopen = partial(publishing.reopen, CASE)
-review_queue = partial(publishing.review_queue, CASE)
+CASE = Kind(
+    name=OBJECT_TYPE, model=Case, id_arg="case_id", url_base="/voorbeelden/<int:case_id>", endpoint_prefix="case_",
+    content=case_content, markdown=case_markdown, restore=restore_revision, index=index_case, words=words(OBJECT_TYPE),
+    form_template="workpackages/cases/case_form.html", email_folder="workpackages/cases/email")
+(publish_to_circle, submit_for_review, approve, send_back, archive, reopen, review_queue, history,
+ revision_of) = workflow.bind(CASE)
 
 
 def regions() -> list[Region]:
@@ -185,13 +154,7 @@ def search_cases(user, query: str, args, *, per_page: int = 20) -> Listing:
 
     query = (query or "").strip()[:MAX_QUERY]
     selection = facet_lib.read_selection(CASE_FACETS, args)
-    base = sa.select(Case).where(visible_clause(Case, user))
-    order = [Case.published_at.desc(), Case.id.desc()]
-    matched = search.matches(OBJECT_TYPE, query) if query else None
-    if matched is not None:
-        m = matched.subquery()
-        base = base.join(m, m.c.doc_id == Case.id)
-        order = [m.c.rank.desc(), *order]
+    base, order = readable_matches(Case, OBJECT_TYPE, user, query)
     states = facet_lib.facet_states(CASE_FACETS, base, Case.id, selection)
     rows = base.where(*facet_lib.conditions(CASE_FACETS, selection)).order_by(*order).options(
         selectinload(Case.organisation), selectinload(Case.region))

@@ -1,13 +1,10 @@
-"""The publishing workflow packages and cases share: straight to the item's circle, or offered to the
-platform or the public and decided by a reviewer (who is told by e-mail); sent back with a note;
-archived and reopened. Each step is audited; a publication is also a revision, so the history shows it.
-
-A ``Kind`` says what differs between packages and cases: the revision type, how to read the content,
-the words in messages and the e-mail templates. Plain functions: the view commits.
+"""The workflow's services, for any ``Kind``: straight to the item's circle, or offered to the platform
+or the public and decided by a reviewer (who is told by e-mail); sent back with a note; archived and
+reopened; the history of its versions. Each step is audited; a publication is also a revision, so the
+history shows it. Plain functions: the view commits.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -20,35 +17,13 @@ from circles.core.permissions import is_admin
 from circles.groups.models import CircleRole, Membership, MembershipState, Visibility
 from circles.workpackages.models import Status
 from circles.workpackages.permissions import may_review
-
-
-class PublishError(Exception):
-    """A refused action, with a message for the person and the HTTP status to answer with."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
-
-
-@dataclass(frozen=True)
-class Kind:
-    #: The revision object type and audit prefix: "package" or "case".
-    name: str
-    model: type
-    #: item -> its content dict (what a revision stores).
-    content: Callable[[object], dict]
-    #: Lazy messages: no_circle, choose_visibility, already_waiting, not_waiting, review_subject, sent_back_subject.
-    messages: dict
-    #: E-mail templates (without .txt/.html) for the reviewers and for the author.
-    review_template: str
-    sent_back_template: str
+from circles.workpackages.workflow import Kind, PublishError
 
 
 def publish_to_circle(kind: Kind, item, user: User) -> None:
     """A member of the item's circle publishes it to that circle: no review needed."""
     if item.circle is None:
-        raise PublishError(kind.messages["no_circle"], 422)
+        raise PublishError(kind.words["no_circle"], 422)
     item.visibility = Visibility.CIRCLE
     _publish(kind, item, user)
     audit.record(f"{kind.name}.published", actor=user, obj_type=kind.name, obj_id=item.id)
@@ -58,15 +33,15 @@ def submit_for_review(kind: Kind, item, user: User, visibility: str) -> list[Use
     """Offer the item for the whole platform or the public: it waits for a reviewer, who is told by
     e-mail. Returns the reviewers."""
     if visibility not in (Visibility.PLATFORM, Visibility.PUBLIC):
-        raise PublishError(kind.messages["choose_visibility"], 422)
+        raise PublishError(kind.words["choose_visibility"], 422)
     if item.status == Status.IN_REVIEW:
-        raise PublishError(kind.messages["already_waiting"])
+        raise PublishError(kind.words["already_waiting"])
     item.visibility = visibility
     item.status = Status.IN_REVIEW
     item.review_note = ""
     people = reviewers(item)
     for person in people:
-        mail.queue_mail(person.email, kind.messages["review_subject"], kind.review_template, locale=person.locale,
+        mail.queue_mail(person.email, kind.words["review_subject"], kind.review_template, locale=person.locale,
                         reviewer=person, submitter=user, **{kind.name: item})
     audit.record(f"{kind.name}.submitted", actor=user, obj_type=kind.name, obj_id=item.id)
     return people
@@ -87,7 +62,7 @@ def reviewers(item) -> list[User]:
 def approve(kind: Kind, item, reviewer: User) -> None:
     """The reviewer publishes it with the visibility asked for."""
     if item.status != Status.IN_REVIEW:
-        raise PublishError(kind.messages["not_waiting"])
+        raise PublishError(kind.words["not_waiting"])
     item.reviewed_by_id = reviewer.id
     _publish(kind, item, reviewer)
     audit.record(f"{kind.name}.approved", actor=reviewer, obj_type=kind.name, obj_id=item.id)
@@ -96,12 +71,12 @@ def approve(kind: Kind, item, reviewer: User) -> None:
 def send_back(kind: Kind, item, reviewer: User, note: str) -> None:
     """Back to draft, with the reviewer's note for the author (by e-mail too)."""
     if item.status != Status.IN_REVIEW:
-        raise PublishError(kind.messages["not_waiting"])
+        raise PublishError(kind.words["not_waiting"])
     item.status = Status.DRAFT
     item.review_note = note
     item.reviewed_by_id = reviewer.id
     if item.author is not None:
-        mail.queue_mail(item.author.email, kind.messages["sent_back_subject"], kind.sent_back_template,
+        mail.queue_mail(item.author.email, kind.words["sent_back_subject"], kind.sent_back_template,
                         locale=item.author.locale, reviewer=reviewer, note=note, **{kind.name: item})
     audit.record(f"{kind.name}.sent_back", actor=reviewer, obj_type=kind.name, obj_id=item.id)
 
@@ -135,3 +110,33 @@ def _publish(kind: Kind, item, user: User) -> None:
         item.published_at = utcnow()
     revisions.save(kind.name, item.id, kind.content(item), author=user, based_on=item.revision, note="published")
     item.revision += 1
+
+
+def refuse_stale(kind: Kind, item, based_on: int) -> None:
+    """revisions.StaleEdit when someone saved the item since revision ``based_on``."""
+    if based_on != item.revision:
+        raise revisions.StaleEdit(revisions.latest(kind.name, item.id))
+
+
+def save_revision(kind: Kind, item, user: User, *, based_on: int, note: str = "") -> None:
+    """The item's content as revision ``based_on + 1``, and its search entry brought in step."""
+    db.session.flush()
+    revisions.save(kind.name, item.id, kind.content(item), author=user, based_on=based_on, note=note)
+    item.revision = based_on + 1
+    item.updated_at = utcnow()
+    kind.index(item)
+
+
+def history(kind: Kind, item) -> list[revisions.Revision]:
+    return revisions.history(kind.name, item.id)
+
+
+def revision_of(kind: Kind, item, number: int) -> revisions.Revision | None:
+    return revisions.get(kind.name, item.id, number)
+
+
+def bind(kind: Kind) -> tuple:
+    """For a kind's own services module: publish_to_circle, submit_for_review, approve, send_back, archive,
+    reopen, review_queue, history and revision_of, in this order, with ``kind`` filled in."""
+    return tuple(partial(function, kind) for function in (publish_to_circle, submit_for_review, approve, send_back,
+                                                          archive, reopen, review_queue, history, revision_of))
