@@ -291,7 +291,7 @@ def _add_progress(world: World) -> None:
 
 def _add_attachment(package, author) -> int:
     from circles.core.uploads import CheckedUpload
-    from circles.workpackages import attachments
+    from circles.workpackages.attachments import services as attachments
 
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     upload = CheckedUpload(data=pdf, content_type="application/pdf", filename="functieomschrijving.pdf")

@@ -209,6 +209,8 @@ slots.register("sector_page", sector_page_slot, order=40)
 
 
 # The routes of the other view modules and sub-features, registered with this module.
-from circles.workpackages import api_views, attachment_views, guide_views  # noqa: E402,F401
+from circles.workpackages.api import views as api_views  # noqa: E402,F401
+from circles.workpackages.attachments import views as attachment_views  # noqa: E402,F401
 from circles.workpackages.cases import views as case_views  # noqa: E402,F401
+from circles.workpackages.guide import views as guide_views  # noqa: E402,F401
 from circles.workpackages.workflow import views as workflow_views  # noqa: E402,F401  (every kind's pages)

@@ -57,7 +57,7 @@ from circles.newsletter.subscriptions import forms as subscription_forms
 from circles.progress import forms as progress_forms
 from circles.progress.signals import forms as signal_forms
 from circles.workpackages import forms as package_forms
-from circles.workpackages.attachments import AttachmentForm
+from circles.workpackages.attachments.forms import AttachmentForm
 from circles.workpackages.cases import forms as case_forms
 from tests import sample_files
 from tests.conftest import PASSWORD, AuthActions, _reference_tables

@@ -15,7 +15,8 @@ from circles.accounts.models import Role
 from circles.core.db import db
 from circles.core.uploads import MB, check_upload
 from circles.groups import services as circle_services
-from circles.workpackages import attachments as services
+from circles.workpackages.attachments import services
+from circles.workpackages.attachments.forms import AttachmentForm
 from circles.workpackages.models import Attachment, Case, WorkPackage
 from tests import sample_files as files
 from tests.conftest import csrf_token_from
@@ -377,7 +378,7 @@ def test_deleting_without_the_form_token_is_refused(client, package):
 
 def render_partial(app, owner, kind, form):
     with app.test_request_context():
-        return render_template_string("{% include 'workpackages/_attachments.html' %}", owner=owner,
+        return render_template_string("{% include 'workpackages/attachments/_list.html' %}", owner=owner,
                                       owner_kind=kind, attachments=services.attachments_of(owner),
                                       attachment_form=form)
 
@@ -387,7 +388,7 @@ def test_the_partial_lists_files_with_type_and_size(app, package, case, editor):
     services.add_attachment(package, editor, checked(files.png(), "foto.png"), "Een sorteerkast vol post")
     db.session.commit()
     with app.test_request_context():
-        form = services.AttachmentForm()
+        form = AttachmentForm()
     html = render_partial(app, package, "package", form)
     assert "Taken.pdf" in html and "(PDF, 4 kB)" in html and "De takenlijst" in html
     assert "(PNG, afbeelding, 1 kB)" in html and "Een sorteerkast vol post" in html
@@ -398,7 +399,7 @@ def test_the_partial_lists_files_with_type_and_size(app, package, case, editor):
     assert "Taken.pdf" in reader_html and "Verwijderen" not in reader_html and "<form" not in reader_html
 
     with app.test_request_context():
-        form = services.AttachmentForm()
+        form = AttachmentForm()
     case_html = render_partial(app, case, "case", form)
     assert "Er zijn nog geen bijlagen." in case_html
     assert f'action="/voorbeelden/{case.id}/bijlagen"' in case_html

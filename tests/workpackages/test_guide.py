@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from circles.workpackages import guide_views
+from circles.workpackages.guide import views as guide_views
 from circles.workpackages.instruments import INSTRUMENTS
 
 pytestmark = pytest.mark.usefixtures("page_routes")

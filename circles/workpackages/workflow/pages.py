@@ -15,7 +15,8 @@ from circles.core.db import db
 from circles.core.permissions import can
 from circles.core.views import form_page
 from circles.groups.models import Visibility
-from circles.workpackages import attachments as attachment_services
+from circles.workpackages.attachments import services as attachment_services
+from circles.workpackages.attachments.forms import AttachmentForm
 from circles.workpackages.workflow import Kind, PublishError
 from circles.workpackages.workflow.forms import PublishForm, SendBackForm
 
@@ -53,7 +54,7 @@ def item_context(kind: Kind, item, forms: dict) -> dict:
     return dict(
         item=item, kind=kind, owner=item, owner_kind=kind.name,
         attachments=attachment_services.attachments_of(item),
-        attachment_form=forms.get("attachment_form") or (attachment_services.AttachmentForm() if editable else None),
+        attachment_form=forms.get("attachment_form") or (AttachmentForm() if editable else None),
         publish_form=forms.get("publish_form") or (publish_form(kind, item) if editable else None),
         send_back_form=forms.get("send_back_form") or (SendBackForm() if signed_in else None),
     )

@@ -14,8 +14,9 @@ from circles.core.permissions import require
 from circles.core.setup import EmptyForm
 from circles.core.storage import StorageError
 from circles.groups.models import Visibility
-from circles.workpackages import attachments as attachment_services
 from circles.workpackages import bp
+from circles.workpackages.attachments import services as attachment_services
+from circles.workpackages.attachments.forms import AttachmentForm
 from circles.workpackages.loading import KINDS, load
 from circles.workpackages.workflow import Kind, PublishError, pages
 from circles.workpackages.workflow import services as workflow
@@ -151,7 +152,7 @@ def attachment_add(kind: Kind, item_id: int):
     """Add a file to the item: its editors only. A storage failure says so (503), never a 500."""
     owner = load(kind, item_id)
     require(kind.permission("edit"), owner)
-    form = attachment_services.AttachmentForm()
+    form = AttachmentForm()
     if form.validate_on_submit():
         try:
             attachment_services.add_attachment(owner, current_user, form.checked, form.description.data or "")
@@ -169,7 +170,7 @@ def attachment_add(kind: Kind, item_id: int):
 
 
 def _attachment_page(kind: Kind, owner, form, status: int | None = None):
-    return render_template("workpackages/attachment_form.html", form=form, owner=owner, kind=kind,
+    return render_template("workpackages/attachments/form.html", form=form, owner=owner, kind=kind,
                            owner_kind=kind.name, owner_url=kind.show_url(owner)), \
         status or (422 if form.errors else 200)
 

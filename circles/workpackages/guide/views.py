@@ -21,7 +21,7 @@ def instruments():
     """Every instrument, with how many packages and cases the reader may read used it."""
     packages = services.instrument_usage(current_user, WorkPackage)
     cases = services.instrument_usage(current_user, Case)
-    return render_template("workpackages/instruments.html", instruments=INSTRUMENTS, provider_labels=PROVIDER_LABELS,
+    return render_template("workpackages/guide/instruments.html", instruments=INSTRUMENTS, provider_labels=PROVIDER_LABELS,
                            package_counts=packages, case_counts=cases)
 
 
@@ -33,7 +33,7 @@ def instrument(code: str):
         abort(404)
     packages, package_total = services.instrument_users(current_user, WorkPackage, code, LIST_SIZE)
     cases, case_total = services.instrument_users(current_user, Case, code, LIST_SIZE)
-    return render_template("workpackages/instrument.html", instrument=item,
+    return render_template("workpackages/guide/instrument.html", instrument=item,
                            provider=PROVIDER_LABELS.get(item.provider, item.provider),
                            packages=packages, package_total=package_total, cases=cases, case_total=case_total,
                            page_language=get_locale().language, list_size=LIST_SIZE)

@@ -14,8 +14,8 @@ from circles.core.setup import EmptyForm
 from circles.core.storage import MissingFile, StorageError
 from circles.core.uploads import format_size, type_label
 from circles.groups.models import Visibility
-from circles.workpackages import attachments as services
 from circles.workpackages import bp
+from circles.workpackages.attachments import services
 from circles.workpackages.loading import case_or_404, kind_of, package_or_404
 from circles.workpackages.models import Attachment, Status
 

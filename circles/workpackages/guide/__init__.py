@@ -1,0 +1,1 @@
+"""The guide to the instruments (loonkostensubsidie, no-riskpolis, ...) that work packages name."""
