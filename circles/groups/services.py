@@ -21,6 +21,7 @@ from circles.core.db import db, utcnow
 from circles.core.mail import queue_mail
 from circles.core.notifications import wants
 from circles.core.paging import RowPage, paginate_counted
+from circles.core.rules import RuleBroken
 from circles.core.text import slugify
 from circles.groups.models import (
     Circle,
@@ -38,13 +39,8 @@ from circles.reference.models import Municipality, Region, Sector
 INVITATION_DAYS = 14
 
 
-class CircleError(ValueError):
+class CircleError(RuleBroken, ValueError):
     """A rule was broken; the message says which, in words the user understands."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 def membership_of(user, circle: Circle) -> Membership | None:

@@ -23,6 +23,7 @@ from circles.core.db import UTCDateTime, db, utcnow
 from circles.core.mail import queue_mail
 from circles.core.notifications import wants
 from circles.core.paging import count_rows
+from circles.core.rules import RuleBroken
 from circles.groups.models import (
     Circle,
     CircleStatus,
@@ -69,14 +70,10 @@ _SIMPLE = ("title", "kind", "location_name", "address", "accessibility", "online
 _PARTNERS = ("partner_wsp", "partner_uwv", "partners_other")
 
 
-class MeetingError(ValueError):
+class MeetingError(RuleBroken, ValueError):
     """A rule was broken; ``field`` names the form field the message belongs to (or None)."""
 
-    def __init__(self, message, status: int = 422, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.field = field
+    default_status = 422
 
 
 # --- Times ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from circles.accounts.models import User
 from circles.core import activity, audit
 from circles.core.db import db, utcnow
+from circles.core.rules import RuleBroken
 from circles.newsletter.models import (
     Issue,
     IssueItem,
@@ -46,13 +47,8 @@ DEFAULT_SECTIONS = (SectionKind.PACKAGES, SectionKind.CASES, SectionKind.SUMMARI
                     SectionKind.NEWS)
 
 
-class ComposeError(Exception):
+class ComposeError(RuleBroken):
     """A refused step, with a message for the editor and the HTTP status to answer with."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
 
 
 # --- finding issues ------------------------------------------------------------------------------

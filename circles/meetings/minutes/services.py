@@ -13,6 +13,7 @@ from circles.core import audit, revisions
 from circles.core.db import db, utcnow
 from circles.core.mail import queue_mail
 from circles.core.notifications import wants
+from circles.core.rules import RuleBroken
 from circles.groups.models import Circle, Membership, MembershipState
 from circles.meetings.models import ActionItem, Decision, Meeting, Minutes
 from circles.meetings.services import of_circle
@@ -28,13 +29,8 @@ MAX_BODY = 100_000
 MAX_TEXT = 2000
 
 
-class MinutesError(Exception):
+class MinutesError(RuleBroken):
     """A broken rule, with a message for the reader and an HTTP status."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
 
 
 # --- Minutes -------------------------------------------------------------------------------------

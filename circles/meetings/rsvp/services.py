@@ -18,6 +18,7 @@ from circles.core import dialect, mail
 from circles.core.csvfile import csv_bytes
 from circles.core.db import db, utcnow
 from circles.core.notifications import wants
+from circles.core.rules import RuleBroken
 from circles.core.text import slugify
 from circles.groups.models import Circle
 from circles.meetings.models import (
@@ -35,13 +36,8 @@ MAX_REMINDER_DAYS = 30
 NEEDS_MAX = 500
 
 
-class RsvpError(ValueError):
+class RsvpError(RuleBroken, ValueError):
     """A rule was broken; the message says which, in words the user understands."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 # --- Answering -----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from circles.core import activity, audit
 from circles.core.db import db, utcnow
 from circles.core.mail import queue_mail
 from circles.core.markdown import plain_text
+from circles.core.rules import RuleBroken
 from circles.newsletter.models import NewsItem, NewsStatus
 from circles.reference.models import Region
 
@@ -30,13 +31,8 @@ OWN_LIMIT = 100
 TEASER_LENGTH = 300
 
 
-class NewsError(ValueError):
+class NewsError(RuleBroken, ValueError):
     """A rule was broken; the message says which, in words the user understands."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 # --- Submitting ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from circles.core.mail import queue_mail
 from circles.core.markdown import plain_text
 from circles.core.notifications import wants
 from circles.core.permissions import can
+from circles.core.rules import RuleBroken
 from circles.core.timefmt import LOCAL, local_today
 from circles.progress.models import (
     CATEGORY_LABELS,
@@ -49,13 +50,8 @@ SORTS = {"herkend": _l("Meest herkend"), "nieuwste": _l("Nieuwste eerst")}
 NATIONAL = "landelijk"
 
 
-class SignalError(ValueError):
+class SignalError(RuleBroken, ValueError):
     """A rule was broken; the message says which, in words the user understands."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 # --- reporting, editing ------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ def instruments():
     """Every instrument, with how many packages and cases the reader may read used it."""
     packages = services.instrument_usage(current_user, WorkPackage)
     cases = services.instrument_usage(current_user, Case)
-    return render_template("workpackages/guide/instruments.html", instruments=INSTRUMENTS, provider_labels=PROVIDER_LABELS,
+    return render_template("workpackages/guide/instruments.html", instruments=INSTRUMENTS,
+                           provider_labels=PROVIDER_LABELS,
                            package_counts=packages, case_counts=cases)
 
 

@@ -13,14 +13,11 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from circles.core.rules import RuleBroken
 
-class PublishError(Exception):
+
+class PublishError(RuleBroken):
     """A refused action, with a message for the person and the HTTP status to answer with."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
 
 
 @dataclass(frozen=True)
