@@ -34,23 +34,24 @@ def _region_of(organisation: Organisation | None) -> tuple[str, ...]:
 
 
 def _package_item(package: WorkPackage) -> activity.Item:
-    return activity.Item(
-        kind="package", object_id=package.id, title=package.title, teaser=package.summary,
-        url=activity.public_url("workpackages.show", package_id=package.id, slug=package.slug),
-        fingerprint=activity.fingerprint(package.title, package.summary, package.revision),
-        happened_at=max(d for d in (package.published_at, package.updated_at) if d is not None),
-        language=package.language, sectors=tuple(s.code for s in package.sectors),
-        regions=_region_of(package.organisation))
+    return _published_item("package", package, activity.public_url(
+        "workpackages.show", package_id=package.id, slug=package.slug),
+        sectors=tuple(s.code for s in package.sectors), regions=_region_of(package.organisation))
 
 
 def _case_item(case: Case) -> activity.Item:
+    return _published_item("case", case, activity.public_url("workpackages.case_show", case_id=case.id, slug=case.slug),
+                           sectors=(case.sector_code,) if case.sector_code else (),
+                           regions=(case.region_code,) if case.region_code else ())
+
+
+def _published_item(kind: str, item, url: str, *, sectors: tuple, regions: tuple) -> activity.Item:
+    """A package or a case as news: it changed (for the newsletter's memory) when its text or revision did."""
     return activity.Item(
-        kind="case", object_id=case.id, title=case.title, teaser=case.summary,
-        url=activity.public_url("workpackages.case_show", case_id=case.id, slug=case.slug),
-        fingerprint=activity.fingerprint(case.title, case.summary, case.revision),
-        happened_at=max(d for d in (case.published_at, case.updated_at) if d is not None),
-        language=case.language, sectors=(case.sector_code,) if case.sector_code else (),
-        regions=(case.region_code,) if case.region_code else ())
+        kind=kind, object_id=item.id, title=item.title, teaser=item.summary, url=url,
+        fingerprint=activity.fingerprint(item.title, item.summary, item.revision),
+        happened_at=max(d for d in (item.published_at, item.updated_at) if d is not None),
+        language=item.language, sectors=sectors, regions=regions)
 
 
 def _packages(clause) -> list[WorkPackage]:
